@@ -1,0 +1,50 @@
+# ws_add_lab(NUMBER <NN> NAME <name> SOURCES <files>...)
+#
+# For each tree (labs/ = the learner's files, solutions/ = the reference) and each backend in WS_BACKENDS, builds
+#   lab<NN>_<tree>_<backend>          a static library from <tree>/<NN>_<name>/<files>
+#   lab<NN>_<tree>_<backend>_tests    tests/lab<NN>_<name>.tests.cpp linked against it
+# and registers the same tests against both trees:
+#   lab<NN>.<tree>.cpu      [cpu] test cases                    labels lab<NN>;<tree>;cpu
+#   lab<NN>.<tree>.cudacpu  [gpu] test cases on the CPU backend labels lab<NN>;<tree>;cudacpu
+#   lab<NN>.<tree>.gpu      [gpu] test cases on a real GPU      labels lab<NN>;<tree>;gpu   (Skipped without one)
+#   lab<NN>.starter_fails   the pristine starter fails its [gpu] tests (label starter)
+function(ws_add_lab)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NUMBER;NAME" "SOURCES")
+  set(lab "lab${arg_NUMBER}")
+  set(test_source "${PROJECT_SOURCE_DIR}/tests/${lab}_${arg_NAME}.tests.cpp")
+  set(timeout 300)
+
+  foreach(tree IN ITEMS labs solutions)
+    set(lab_dir "${PROJECT_SOURCE_DIR}/${tree}/${arg_NUMBER}_${arg_NAME}")
+    list(TRANSFORM arg_SOURCES PREPEND "${lab_dir}/" OUTPUT_VARIABLE sources)
+    foreach(backend IN LISTS WS_BACKENDS)
+      set(lib ${lab}_${tree}_${backend})
+      add_library(${lib} STATIC)
+      ws_target_cuda_sources(${lib} BACKEND ${backend} SOURCES ${sources})
+      target_include_directories(${lib} PUBLIC "${lab_dir}")
+      target_link_libraries(${lib} PUBLIC ws::common_${backend})
+      # The learner's code gets the warnings but never -Werror: a warning should not stop a lab from building.
+      if(tree STREQUAL "solutions")
+        ws_set_warnings(${lib})
+      endif()
+
+      add_executable(${lib}_tests "${test_source}")
+      target_link_libraries(${lib}_tests PRIVATE ${lib} ws_test_main_${backend} Catch2::Catch2)
+      ws_set_warnings(${lib}_tests)
+    endforeach()
+
+    set(labels ${lab} ${tree})
+    add_test(NAME ${lab}.${tree}.cpu COMMAND ${lab}_${tree}_cudacpu_tests "[cpu]")
+    set_tests_properties(${lab}.${tree}.cpu PROPERTIES LABELS "${labels};cpu" TIMEOUT ${timeout})
+    add_test(NAME ${lab}.${tree}.cudacpu COMMAND ${lab}_${tree}_cudacpu_tests "[gpu]")
+    set_tests_properties(${lab}.${tree}.cudacpu PROPERTIES LABELS "${labels};cudacpu" TIMEOUT ${timeout})
+    if(WS_HAVE_CUDA)
+      add_test(NAME ${lab}.${tree}.gpu COMMAND ${lab}_${tree}_cuda_tests "[gpu]")
+      set_tests_properties(${lab}.${tree}.gpu PROPERTIES LABELS "${labels};gpu" TIMEOUT ${timeout}
+                           SKIP_RETURN_CODE ${WS_SKIP_RETURN_CODE})
+    endif()
+  endforeach()
+
+  add_test(NAME ${lab}.starter_fails COMMAND ${lab}_labs_cudacpu_tests "[gpu]" --reporter compact)
+  set_tests_properties(${lab}.starter_fails PROPERTIES LABELS "${lab};starter" WILL_FAIL TRUE TIMEOUT ${timeout})
+endfunction()

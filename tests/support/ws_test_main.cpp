@@ -1,0 +1,28 @@
+/// @file
+/// @brief The main() of every test binary: Catch2, plus an honest skip when a GPU binary finds no GPU.
+///
+/// A binary built for the native `cuda` backend first asks the runtime for a device. Without a usable one it prints
+/// why and exits with WS_SKIP_RETURN_CODE, which ctest registers as SKIP_RETURN_CODE, so the tests show as Skipped,
+/// never Passed. Binaries built for the `cudacpu` backend (or none) always run.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+
+#if WS_BACKEND_CUDA
+#include <cuda_runtime.h>
+#endif
+
+int main(int argc, char* argv[]) {
+#if WS_BACKEND_CUDA
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess || count == 0) {
+    std::printf("SKIPPED: no usable CUDA device (%s)\n",
+                status != cudaSuccess ? cudaGetErrorString(status) : "the driver reports 0 devices");
+    std::printf("         these GPU tests also run on the CPU backend; see `./course doctor`\n");
+    return WS_SKIP_RETURN_CODE;
+  }
+#endif
+  return Catch::Session().run(argc, argv);
+}

@@ -1,0 +1,36 @@
+# ./course bench NAME [--json FILE] [--cpu-only]: time a workload with the reference solutions.
+#
+# The GPU build runs when a usable GPU answers; otherwise the same program runs on the CPU backend, and says so.
+
+cmd_bench() {
+  local name="" args=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --json) [[ $# -ge 2 ]] || ws_die "--json needs a file name"
+              args+=(--json "$(realpath -m "$2")"); shift 2 ;;
+      --cpu-only) args+=(--cpu-only); shift ;;
+      -*) ws_die "unknown option '$1' (usage: ./course bench NAME [--json FILE] [--cpu-only])" ;;
+      *) name="$1"; shift ;;
+    esac
+  done
+  local workloads="vector_add"
+  [[ -n "$name" ]] || ws_die "which workload? usage: ./course bench NAME [--json FILE]; workloads: $workloads"
+  [[ " $workloads " == *" $name "* ]] || ws_die "no benchmark called '$name'; workloads: $workloads"
+
+  source "$WS_ROOT/tools/course/setup.sh"
+  cmd_setup --if-needed
+  ws_configure default
+  local targets=("bench_${name}_cudacpu") have_cuda=0
+  grep -q '^WS_HAVE_CUDA:INTERNAL=ON' "$WS_ROOT/build/default/CMakeCache.txt" && have_cuda=1
+  [[ $have_cuda == 1 ]] && targets+=("bench_${name}_cuda")
+  ws_build default "${targets[@]}"
+
+  local bin="$WS_ROOT/build/default/bench" rc=0
+  if [[ $have_cuda == 1 && " ${args[*]} " != *" --cpu-only "* ]]; then
+    WS_GIT_COMMIT="$(git -C "$WS_ROOT" rev-parse --short HEAD 2>/dev/null)" "$bin/bench_${name}_cuda" "${args[@]}" || rc=$?
+    [[ $rc == 0 ]] && return 0
+    [[ $rc == 77 ]] || return "$rc"
+    ws_warn "no usable GPU: timing the CPU backend instead (its 'GPU' times are the CPU pretending to be a GPU)"
+  fi
+  WS_GIT_COMMIT="$(git -C "$WS_ROOT" rev-parse --short HEAD 2>/dev/null)" "$bin/bench_${name}_cudacpu" "${args[@]}"
+}

@@ -1,0 +1,92 @@
+# ./course check NN [--check memory|races]: build lab NN from the learner's files and run its tests.
+#
+# Kernels run on the GPU when there is a usable one, otherwise on the CPU backend; the output says which.
+
+# ws_run_tests EXE FILTER: runs one Catch2 binary quietly; prints the first failures and a summary line.
+# Returns the binary's exit code (77 = no GPU).
+ws_run_tests() {
+  local exe="$1" filter="$2" out rc=0
+  out=$(timeout 600 "$exe" "$filter" --reporter compact --order decl 2>&1) || rc=$?
+  if [[ $rc == 77 ]]; then
+    printf '%s\n' "$out"
+    return 77
+  fi
+  if [[ $rc == 124 ]]; then
+    ws_error "the tests did not finish in 600 s: a kernel or loop that never ends?"
+    return 1
+  fi
+  # compact reporter: one line per failed assertion; make paths relative and keep the first few.
+  local failures
+  failures=$(printf '%s\n' "$out" | grep -E ': failed: |: FAILED|cudacpu: error|error: ' | sed "s|$WS_ROOT/||g")
+  if [[ -n "$failures" ]]; then
+    local count
+    count=$(printf '%s\n' "$failures" | wc -l)
+    printf '%s\n' "$failures" | head -n 8 | sed 's/^/    /'
+    [[ $count -gt 8 ]] && printf '    ... and %d more failed checks\n' "$((count - 8))"
+  fi
+  if [[ $rc != 0 && -z "$failures" ]]; then
+    printf '%s\n' "$out" | tail -n 15 | sed 's/^/    /'   # a crash: show how it ended
+  fi
+  printf '  %s\n' "$(printf '%s\n' "$out" | grep -E '^(Passed|Failed|No tests ran)' | tail -n 1)"
+  return "$rc"
+}
+
+cmd_check() {
+  local nn="" mode=none
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --check) mode="${2:-}"; shift 2 || ws_die "--check needs memory or races" ;;
+      --check=*) mode="${1#--check=}"; shift ;;
+      -*) ws_die "unknown option '$1' (usage: ./course check NN [--check memory|races])" ;;
+      *) nn="$1"; shift ;;
+    esac
+  done
+  [[ -n "$nn" ]] || ws_die "which lab? usage: ./course check NN [--check memory|races]   e.g. ./course check 01"
+  [[ "$mode" =~ ^(none|memory|races)$ ]] || ws_die "--check takes memory or races, not '$mode'"
+
+  local lab_dir lab
+  lab_dir=$(ws_lab_dir "$nn")
+  lab="lab$(basename "$lab_dir" | cut -d_ -f1)"
+  local preset=default
+  [[ $mode != none ]] && preset="check-$mode"
+
+  source "$WS_ROOT/tools/course/setup.sh"
+  cmd_setup --if-needed
+  local targets=("${lab}_labs_cudacpu_tests")
+  ws_configure "$preset"
+  local have_cuda=0
+  grep -q '^WS_HAVE_CUDA:INTERNAL=ON' "$WS_ROOT/build/$preset/CMakeCache.txt" && have_cuda=1
+  [[ $have_cuda == 1 ]] && targets+=("${lab}_labs_cuda_tests")
+  ws_build "$preset" "${targets[@]}"
+
+  local bin="$WS_ROOT/build/$preset/tests"
+  local rc_gpu=0 rc_cpu=0 backend=cudacpu
+  printf '\n%sLab %s: %s%s\n' "$WS_BOLD" "${lab#lab}" "${lab_dir#"$WS_ROOT"/}" "$WS_RESET"
+  if [[ $have_cuda == 1 ]]; then
+    printf '  GPU tests on the GPU:\n'
+    ws_run_tests "$bin/${lab}_labs_cuda_tests" "[gpu]" || rc_gpu=$?
+    if [[ $rc_gpu == 77 ]]; then
+      printf '  No usable GPU here, so your kernels run on the CPU backend instead (./course doctor explains).\n'
+      rc_gpu=0
+    else
+      backend=cuda
+    fi
+  fi
+  if [[ $backend == cudacpu ]]; then
+    local how="the CPU backend"
+    [[ $mode != none ]] && how="the CPU backend with the $mode checker"
+    printf '  GPU tests on %s:\n' "$how"
+    ws_run_tests "$bin/${lab}_labs_cudacpu_tests" "[gpu]" || rc_gpu=$?
+  fi
+  printf '  CPU tests:\n'
+  ws_run_tests "$bin/${lab}_labs_cudacpu_tests" "[cpu]" || rc_cpu=$?
+
+  if [[ $rc_gpu == 0 && $rc_cpu == 0 ]]; then
+    printf '\n%sLab %s passes%s (kernels ran on %s).\n' "$WS_GREEN" "${lab#lab}" "$WS_RESET" "$backend"
+    [[ $backend == cudacpu ]] && printf 'Passing on the CPU backend means correct, not fast: run it on a GPU to see the speed.\n'
+    return 0
+  fi
+  printf '\n%sLab %s does not pass yet.%s Edit the files in %s (look for TODO(%s)) and run ./course check %s again.\n' \
+    "$WS_RED" "${lab#lab}" "$WS_RESET" "${lab_dir#"$WS_ROOT"/}" "$lab" "${lab#lab}"
+  return 1
+}
