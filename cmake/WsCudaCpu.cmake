@@ -1,0 +1,87 @@
+# The two backends that run CUDA code, and the one function that builds a target for either.
+#
+#   ws_link_cuda_backend(<target> BACKEND <cuda|cudacpu>)
+#       Links the backend's runtime: CUDA::cudart for cuda, ws::cudacpu (stand-in cuda_runtime.h & co.) for cudacpu.
+#   ws_target_cuda_sources(<target> BACKEND <cuda|cudacpu> SOURCES <file.cu|file.cpp>...)
+#       Adds sources to <target>. For cuda, .cu files compile with nvcc. For cudacpu, each .cu file is
+#       translated by ws_cudacpu_translate (keeping line numbers) and compiled as C++; .cpp files compile as they are.
+#
+# WS_BACKENDS lists the backends this build makes: always cudacpu, plus cuda when WS_HAVE_CUDA.
+#
+# At the end of configuring, <build>/cudacpu-tools.txt records the translator, the runtime library and the
+# runtime's include directories and definitions, one `key=value` a line: `./course nvcc-cpu` compiles learners'
+# programs outside CMake with exactly what the build uses.
+include_guard(GLOBAL)
+
+set(WS_BACKENDS cudacpu)
+if(WS_HAVE_CUDA)
+  list(APPEND WS_BACKENDS cuda)
+endif()
+
+function(ws_link_cuda_backend target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND" "")
+  if(arg_BACKEND STREQUAL "cuda")
+    target_link_libraries(${target} PUBLIC CUDA::cudart)
+    target_compile_definitions(${target} PUBLIC WS_BACKEND_CUDA=1)
+  elseif(arg_BACKEND STREQUAL "cudacpu")
+    target_link_libraries(${target} PUBLIC ws::cudacpu)
+    target_compile_definitions(${target} PUBLIC WS_BACKEND_CUDACPU=1)
+  else()
+    message(FATAL_ERROR "ws_link_cuda_backend(${target}): BACKEND must be cuda or cudacpu, not '${arg_BACKEND}'")
+  endif()
+endfunction()
+
+function(ws_target_cuda_sources target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND" "SOURCES")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "ws_target_cuda_sources(${target}): unexpected arguments '${arg_UNPARSED_ARGUMENTS}'")
+  endif()
+  ws_link_cuda_backend(${target} BACKEND ${arg_BACKEND})
+  foreach(src IN LISTS arg_SOURCES)
+    cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE OUTPUT_VARIABLE abs)
+    cmake_path(GET abs EXTENSION LAST_ONLY ext)
+    if(NOT (arg_BACKEND STREQUAL "cudacpu" AND ext STREQUAL ".cu"))
+      target_sources(${target} PRIVATE "${abs}")
+      continue()
+    endif()
+    # The translation mirrors the .cu's path in the project (labs/01_x/k.cu -> <target>/labs/01_x/k.cu.cpp), so two
+    # k.cu from different folders in one target do not collide, and the compiler's messages stay readable.
+    cmake_path(RELATIVE_PATH abs BASE_DIRECTORY "${PROJECT_SOURCE_DIR}" OUTPUT_VARIABLE rel)
+    string(REPLACE "../" "__/" rel "${rel}")  # a file outside the project still lands inside the build tree
+    set(out "${CMAKE_CURRENT_BINARY_DIR}/cudacpu/${target}/${rel}.cpp")
+    cmake_path(GET abs PARENT_PATH dir)
+    # DEPENDS on the target both orders the build and re-translates when the translator changes. Only the .cu
+    # itself is read: the headers it includes are compiled from the translated file, so the compiler's depfile
+    # tracks them as for any .cpp (IMPLICIT_DEPENDS, which Ninja lacks, is not needed).
+    add_custom_command(
+      OUTPUT "${out}"
+      COMMAND ws_cudacpu_translate "${abs}" -o "${out}"
+      DEPENDS "${abs}" ws_cudacpu_translate
+      COMMENT "Translating ${rel} for the CPU backend"
+      VERBATIM)
+    # The translation lives in the build tree; its #include "x.h" must still find the .cu's neighbours (gcc looks
+    # next to the file it compiles, not next to the #line name). Set in the target's directory, which also owns
+    # the custom command: a target must be created in the directory that calls this function.
+    set_property(SOURCE "${out}" TARGET_DIRECTORY ${target} APPEND PROPERTY COMPILE_OPTIONS -iquote "${dir}")
+    target_sources(${target} PRIVATE "${out}")
+  endforeach()
+endfunction()
+
+function(_ws_write_cudacpu_tools)
+  if(NOT TARGET ws_cudacpu OR NOT TARGET ws_cudacpu_translate)
+    return()
+  endif()
+  get_target_property(type ws_cudacpu TYPE)
+  set(runtime "")
+  if(type MATCHES "^(STATIC|SHARED)_LIBRARY$")
+    set(runtime "runtime=$<TARGET_LINKER_FILE:ws_cudacpu>\n")
+  endif()
+  # Transitive (Boost's too), without the compiler's own directories: `-I/usr/include` breaks #include_next.
+  set(includes "$<REMOVE_DUPLICATES:$<FILTER:$<TARGET_PROPERTY:ws_cudacpu,INTERFACE_INCLUDE_DIRECTORIES>,EXCLUDE,^/usr(/local)?/include/?$>>")
+  set(defines "$<REMOVE_DUPLICATES:$<TARGET_PROPERTY:ws_cudacpu,INTERFACE_COMPILE_DEFINITIONS>>")
+  file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/cudacpu-tools.txt" CONTENT
+       "translator=$<TARGET_FILE:ws_cudacpu_translate>\n${runtime}\
+$<$<BOOL:${includes}>:include=$<JOIN:${includes},\ninclude=>\n>\
+$<$<BOOL:${defines}>:define=$<JOIN:${defines},\ndefine=>\n>")
+endfunction()
+cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _ws_write_cudacpu_tools)
