@@ -1,0 +1,164 @@
+/// @file
+/// @brief Lab 01 tests: vector add and SAXPY, CPU reference and kernels, on sizes around the block size.
+///
+/// Built against labs/ and solutions/ and for each backend (see cmake/WsLab.cmake). Outputs are prefilled with NaN
+/// and fenced by guard bands, so a kernel that skips elements or writes past the end fails.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <cuda_runtime.h>
+
+#include <ws/compare.hpp>
+#include <ws/cuda_check.hpp>
+#include <ws/device_buffer.hpp>
+#include <ws/guard.hpp>
+#include <ws/random.hpp>
+
+#include "vector_add.h"
+
+namespace {
+
+// 0, 1, around the block sizes used below, a prime, and one large enough for the grid-stride loop to go around.
+const std::vector<int> sizes = {0, 1, 31, 32, 33, 127, 128, 129, 255, 256, 257, 1021, 100'003};
+const std::vector<int> block_sizes = {32, 128, 256, 1024};
+
+std::vector<float> random_vector(int n, std::uint64_t seed) {
+  std::vector<float> v(static_cast<std::size_t>(n));
+  ws::fill_random(v, seed);
+  return v;
+}
+
+std::string where(int n, int block_size) {
+  return "n=" + std::to_string(n) + " block_size=" + std::to_string(block_size);
+}
+
+// alpha * x + y may be fused into one FMA on the GPU and not on the CPU: allow one rounding of difference.
+const ws::tolerance saxpy_tolerance = ws::tolerance::for_reduction(2);
+
+}  // namespace
+
+TEST_CASE("the CPU reference adds and scales small vectors exactly", "[lab01][cpu]") {
+  const std::vector<float> a = {1.0f, -2.0f, 0.5f};
+  const std::vector<float> b = {10.0f, 20.0f, -0.25f};
+  std::vector<float> c(3, NAN);
+  lab01::vector_add_cpu(a.data(), b.data(), c.data(), 3);
+  CHECK(c == std::vector<float>{11.0f, 18.0f, 0.25f});
+  lab01::saxpy_cpu(2.0f, a.data(), b.data(), c.data(), 3);
+  CHECK(c == std::vector<float>{12.0f, 16.0f, 0.75f});
+}
+
+TEST_CASE("the CPU reference leaves everything alone when n is 0", "[lab01][cpu]") {
+  ws::guarded_buffer<float> c(0);
+  lab01::vector_add_cpu(nullptr, nullptr, c.data(), 0);
+  CHECK(c.guards_intact());
+}
+
+TEST_CASE("vector add on the GPU matches the CPU reference on sizes around the block size", "[lab01][gpu]") {
+  const int block_size = GENERATE_COPY(from_range(block_sizes));
+  const int n = GENERATE_COPY(from_range(sizes));
+  INFO(where(n, block_size));
+  const auto a = random_vector(n, 1);
+  const auto b = random_vector(n, 2);
+  std::vector<float> expected(a.size());
+  lab01::vector_add_cpu(a.data(), b.data(), expected.data(), n);
+
+  ws::device_buffer<float> d_a(a.size());
+  ws::device_buffer<float> d_b(b.size());
+  d_a.copy_from_host(a);
+  d_b.copy_from_host(b);
+  ws::device_guarded_buffer<float> d_c(a.size());
+  lab01::launch_vector_add(d_a.data(), d_b.data(), d_c.data(), n, block_size);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  const auto report = ws::compare(expected, d_c.download(), ws::tolerance::exact());
+  INFO(report.summary(where(n, block_size)));
+  CHECK(report.ok());
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("every SAXPY version matches the CPU reference on sizes around the block size", "[lab01][gpu]") {
+  const auto version = GENERATE(from_range(lab01::saxpy_versions()));
+  const int block_size = GENERATE_COPY(from_range(block_sizes));
+  const int n = GENERATE_COPY(from_range(sizes));
+  const std::string context = std::string(version) + " " + where(n, block_size);
+  INFO(context);
+  const float alpha = -1.75f;
+  const auto x = random_vector(n, 3);
+  const auto y = random_vector(n, 4);
+  std::vector<float> expected(x.size());
+  lab01::saxpy_cpu(alpha, x.data(), y.data(), expected.data(), n);
+
+  ws::device_buffer<float> d_x(x.size());
+  ws::device_buffer<float> d_y(y.size());
+  d_x.copy_from_host(x);
+  d_y.copy_from_host(y);
+  ws::device_guarded_buffer<float> d_out(x.size());
+  lab01::launch_saxpy(version, alpha, d_x.data(), d_y.data(), d_out.data(), n, block_size);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  const auto report = ws::compare(expected, d_out.download(), saxpy_tolerance);
+  INFO(report.summary(context));
+  CHECK(report.ok());
+  INFO(d_out.guard_report());
+  CHECK(d_out.guards_intact());
+}
+
+TEST_CASE("SAXPY may write its result over y", "[lab01][gpu]") {
+  const auto version = GENERATE(from_range(lab01::saxpy_versions()));
+  const int n = 1000;
+  INFO(version);
+  const auto x = random_vector(n, 5);
+  const auto y = random_vector(n, 6);
+  std::vector<float> expected(x.size());
+  lab01::saxpy_cpu(3.0f, x.data(), y.data(), expected.data(), n);
+
+  ws::device_buffer<float> d_x(x.size());
+  ws::device_buffer<float> d_y(y.size());
+  d_x.copy_from_host(x);
+  d_y.copy_from_host(y);
+  lab01::launch_saxpy(version, 3.0f, d_x.data(), d_y.data(), d_y.data(), n, 128);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  const auto report = ws::compare(expected, d_y.to_vector(), saxpy_tolerance);
+  INFO(report.summary(std::string(version)));
+  CHECK(report.ok());
+}
+
+TEST_CASE("the host SAXPY wrapper copies in, computes and copies the result back", "[lab01][gpu]") {
+  const int n = GENERATE_COPY(from_range(sizes));
+  const int block_size = 256;
+  INFO(where(n, block_size));
+  const auto x = random_vector(n, 7);
+  const auto y = random_vector(n, 8);
+  std::vector<float> expected(x.size());
+  lab01::saxpy_cpu(0.5f, x.data(), y.data(), expected.data(), n);
+
+  ws::guarded_buffer<float> out(x.size());
+  lab01::saxpy_gpu(0.5f, x.data(), y.data(), out.data(), n, block_size);
+
+  const auto report = ws::compare(expected, out.span(), saxpy_tolerance);
+  INFO(report.summary(where(n, block_size)));
+  CHECK(report.ok());
+  INFO(out.guard_report());
+  CHECK(out.guards_intact());
+}
+
+TEST_CASE("the launchers leave no CUDA error behind", "[lab01][gpu]") {
+  ws::device_buffer<float> d(300);
+  WS_CUDA_CHECK(cudaMemset(d.data(), 0, d.size() * sizeof(float)));
+  lab01::launch_vector_add(d.data(), d.data(), d.data(), 300, 256);
+  for (const auto version : lab01::saxpy_versions()) {
+    lab01::launch_saxpy(version, 1.0f, d.data(), d.data(), d.data(), 300, 256);
+  }
+  CHECK(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(cudaGetLastError() == cudaSuccess);
+}
+
+TEST_CASE("an unknown SAXPY version is rejected by name", "[lab01][gpu]") {
+  CHECK_THROWS_WITH(lab01::launch_saxpy("warp_speed", 1.0f, nullptr, nullptr, nullptr, 0, 256),
+                    Catch::Matchers::Contains("warp_speed"));
+}
