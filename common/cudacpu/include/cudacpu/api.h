@@ -1,0 +1,281 @@
+/// @file
+/// @brief The CUDA runtime API of the cudacpu backend (memory, copies, errors, events, streams, device queries).
+///
+/// Everything runs synchronously in issue order, so streams and events only order and time host work. Each call
+/// takes a defaulted `source_location` (ignored by code that never names it) so that a misuse — a copy past the
+/// end of an allocation, a swapped direction, a use after cudaFree — is reported with the caller's file:line.
+/// Errors follow CUDA: an API misuse is returned and remembered as the last error; a failed kernel sets a sticky
+/// error that every later call returns until cudaDeviceReset().
+#pragma once
+
+#include <cstddef>
+#include <source_location>
+
+#include "types.h"
+
+/// The caller's position, added as a last defaulted parameter.
+#define WS_CUDACPU_WHERE std::source_location where = std::source_location::current()
+
+// ---- memory ----
+/// Allocates device memory (256-byte aligned; filled with 0xFF bytes so uninitialised reads show up as NaN/-1).
+cudaError_t cudaMalloc(void** dev_ptr, std::size_t size, WS_CUDACPU_WHERE);
+/// Typed convenience overload (CUDA has it too).
+template <class T>
+cudaError_t cudaMalloc(T** dev_ptr, std::size_t size, WS_CUDACPU_WHERE) {
+  return cudaMalloc(reinterpret_cast<void**>(dev_ptr), size, where);
+}
+/// Allocates managed memory (usable from host and kernels).
+cudaError_t cudaMallocManaged(void** dev_ptr, std::size_t size, unsigned int flags = cudaMemAttachGlobal,
+                              WS_CUDACPU_WHERE);
+/// Typed convenience overload.
+template <class T>
+cudaError_t cudaMallocManaged(T** dev_ptr, std::size_t size, unsigned int flags = cudaMemAttachGlobal,
+                              WS_CUDACPU_WHERE) {
+  return cudaMallocManaged(reinterpret_cast<void**>(dev_ptr), size, flags, where);
+}
+/// Allocates pinned host memory (kernels may read it, as with mapped memory on a GPU).
+cudaError_t cudaMallocHost(void** ptr, std::size_t size, WS_CUDACPU_WHERE);
+/// Typed convenience overload.
+template <class T>
+cudaError_t cudaMallocHost(T** ptr, std::size_t size, WS_CUDACPU_WHERE) {
+  return cudaMallocHost(reinterpret_cast<void**>(ptr), size, where);
+}
+/// Allocates pinned host memory with flags.
+cudaError_t cudaHostAlloc(void** ptr, std::size_t size, unsigned int flags, WS_CUDACPU_WHERE);
+/// Typed convenience overload.
+template <class T>
+cudaError_t cudaHostAlloc(T** ptr, std::size_t size, unsigned int flags, WS_CUDACPU_WHERE) {
+  return cudaHostAlloc(reinterpret_cast<void**>(ptr), size, flags, where);
+}
+/// Allocates a pitched 2D array (pitch rounded up to 512 bytes).
+cudaError_t cudaMallocPitch(void** dev_ptr, std::size_t* pitch, std::size_t width, std::size_t height,
+                            WS_CUDACPU_WHERE);
+/// Typed convenience overload.
+template <class T>
+cudaError_t cudaMallocPitch(T** dev_ptr, std::size_t* pitch, std::size_t width, std::size_t height,
+                            WS_CUDACPU_WHERE) {
+  return cudaMallocPitch(reinterpret_cast<void**>(dev_ptr), pitch, width, height, where);
+}
+/// Frees device or managed memory; null is a no-op. Freeing twice or a host pointer is reported.
+cudaError_t cudaFree(void* dev_ptr, WS_CUDACPU_WHERE);
+/// Frees pinned host memory.
+cudaError_t cudaFreeHost(void* ptr, WS_CUDACPU_WHERE);
+/// Registers host memory as pinned (kernels may then use it).
+cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, WS_CUDACPU_WHERE);
+/// Unregisters host memory.
+cudaError_t cudaHostUnregister(void* ptr, WS_CUDACPU_WHERE);
+/// Device address of pinned host memory (the same address here).
+cudaError_t cudaHostGetDevicePointer(void** dev_ptr, void* host_ptr, unsigned int flags, WS_CUDACPU_WHERE);
+/// Free and total "device" memory (the host's).
+cudaError_t cudaMemGetInfo(std::size_t* free_bytes, std::size_t* total_bytes);
+/// Prefetch hint for managed memory (accepted, no effect; any CUDA 12/13 signature).
+template <class... Rest>
+cudaError_t cudaMemPrefetchAsync(const void*, std::size_t, Rest&&...) {
+  return cudaSuccess;
+}
+/// Advice for managed memory (accepted, no effect).
+template <class... Rest>
+cudaError_t cudaMemAdvise(const void*, std::size_t, Rest&&...) {
+  return cudaSuccess;
+}
+
+// ---- copies ----
+/// Copies `count` bytes. Checks the direction against where the pointers live and the range of any
+/// cudaMalloc'd block involved; a misuse copies nothing and returns cudaErrorInvalidValue.
+cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind, WS_CUDACPU_WHERE);
+/// Same as cudaMemcpy (the CPU backend is synchronous).
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind,
+                            cudaStream_t stream = nullptr, WS_CUDACPU_WHERE);
+/// Copies a 2D region row by row (`width` bytes per row, `height` rows).
+cudaError_t cudaMemcpy2D(void* dst, std::size_t dpitch, const void* src, std::size_t spitch, std::size_t width,
+                         std::size_t height, cudaMemcpyKind kind, WS_CUDACPU_WHERE);
+/// Same as cudaMemcpy2D.
+cudaError_t cudaMemcpy2DAsync(void* dst, std::size_t dpitch, const void* src, std::size_t spitch,
+                              std::size_t width, std::size_t height, cudaMemcpyKind kind,
+                              cudaStream_t stream = nullptr, WS_CUDACPU_WHERE);
+/// Sets `count` bytes of device memory to `value`.
+cudaError_t cudaMemset(void* dev_ptr, int value, std::size_t count, WS_CUDACPU_WHERE);
+/// Same as cudaMemset.
+cudaError_t cudaMemsetAsync(void* dev_ptr, int value, std::size_t count, cudaStream_t stream = nullptr,
+                            WS_CUDACPU_WHERE);
+/// Sets a 2D region.
+cudaError_t cudaMemset2D(void* dev_ptr, std::size_t pitch, int value, std::size_t width, std::size_t height,
+                         WS_CUDACPU_WHERE);
+
+namespace cudacpu::detail {
+/// Copies into or out of a `__constant__`/`__device__` variable of `symbol_size` bytes, checking the range.
+cudaError_t symbol_copy(void* symbol, std::size_t symbol_size, void* buffer, std::size_t count, std::size_t offset,
+                        cudaMemcpyKind kind, bool to_symbol, std::source_location where);
+/// Records a `__device__` variable's range so its address may be passed to kernels.
+void register_symbol(const void* symbol, std::size_t size);
+}  // namespace cudacpu::detail
+
+/// Copies host (or device) data into a `__constant__` or `__device__` variable.
+template <class T>
+cudaError_t cudaMemcpyToSymbol(const T& symbol, const void* src, std::size_t count, std::size_t offset = 0,
+                               cudaMemcpyKind kind = cudaMemcpyHostToDevice, WS_CUDACPU_WHERE) {
+  return cudacpu::detail::symbol_copy(const_cast<T*>(&symbol), sizeof(T), const_cast<void*>(src), count, offset,
+                                      kind, true, where);
+}
+/// Same as cudaMemcpyToSymbol.
+template <class T>
+cudaError_t cudaMemcpyToSymbolAsync(const T& symbol, const void* src, std::size_t count, std::size_t offset = 0,
+                                    cudaMemcpyKind kind = cudaMemcpyHostToDevice, cudaStream_t stream = nullptr,
+                                    WS_CUDACPU_WHERE) {
+  (void)stream;
+  return cudaMemcpyToSymbol(symbol, src, count, offset, kind, where);
+}
+/// Copies out of a `__constant__` or `__device__` variable.
+template <class T>
+cudaError_t cudaMemcpyFromSymbol(void* dst, const T& symbol, std::size_t count, std::size_t offset = 0,
+                                 cudaMemcpyKind kind = cudaMemcpyDeviceToHost, WS_CUDACPU_WHERE) {
+  return cudacpu::detail::symbol_copy(const_cast<T*>(&symbol), sizeof(T), dst, count, offset, kind, false, where);
+}
+/// Same as cudaMemcpyFromSymbol.
+template <class T>
+cudaError_t cudaMemcpyFromSymbolAsync(void* dst, const T& symbol, std::size_t count, std::size_t offset = 0,
+                                      cudaMemcpyKind kind = cudaMemcpyDeviceToHost, cudaStream_t stream = nullptr,
+                                      WS_CUDACPU_WHERE) {
+  (void)stream;
+  return cudaMemcpyFromSymbol(dst, symbol, count, offset, kind, where);
+}
+/// Address of a `__device__` variable, usable as a kernel argument.
+template <class T>
+cudaError_t cudaGetSymbolAddress(void** dev_ptr, const T& symbol) {
+  cudacpu::detail::register_symbol(&symbol, sizeof(T));
+  *dev_ptr = const_cast<T*>(&symbol);
+  return cudaSuccess;
+}
+/// Size of a `__device__` variable.
+template <class T>
+cudaError_t cudaGetSymbolSize(std::size_t* size, const T& symbol) {
+  (void)symbol;
+  *size = sizeof(T);
+  return cudaSuccess;
+}
+
+// ---- errors and synchronisation ----
+/// Waits for all work (already done) and returns the sticky error of a failed kernel, if any.
+cudaError_t cudaDeviceSynchronize(WS_CUDACPU_WHERE);
+/// Frees every allocation and clears all errors, sticky ones included.
+cudaError_t cudaDeviceReset(WS_CUDACPU_WHERE);
+/// Returns and clears the last error (a sticky error is returned and stays).
+cudaError_t cudaGetLastError();
+/// Returns the last error without clearing it.
+cudaError_t cudaPeekAtLastError();
+/// CUDA's message for an error code.
+const char* cudaGetErrorString(cudaError_t error);
+/// The enumerator's name, e.g. "cudaErrorInvalidValue".
+const char* cudaGetErrorName(cudaError_t error);
+
+// ---- events and streams ----
+/// Creates an event.
+cudaError_t cudaEventCreate(cudaEvent_t* event);
+/// Creates an event (flags accepted).
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int flags);
+/// Records the current time (all earlier work has finished).
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream = nullptr);
+/// Returns at once: recorded events are complete.
+cudaError_t cudaEventSynchronize(cudaEvent_t event);
+/// cudaSuccess once recorded.
+cudaError_t cudaEventQuery(cudaEvent_t event);
+/// Milliseconds between two recorded events.
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end);
+/// Destroys an event.
+cudaError_t cudaEventDestroy(cudaEvent_t event);
+/// Creates a stream (work still runs in issue order).
+cudaError_t cudaStreamCreate(cudaStream_t* stream);
+/// Creates a stream with flags.
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int flags);
+/// Creates a stream with flags and priority.
+cudaError_t cudaStreamCreateWithPriority(cudaStream_t* stream, unsigned int flags, int priority);
+/// Destroys a stream.
+cudaError_t cudaStreamDestroy(cudaStream_t stream);
+/// Returns the sticky error, if any (work is already done).
+cudaError_t cudaStreamSynchronize(cudaStream_t stream, WS_CUDACPU_WHERE);
+/// cudaSuccess: streams are always idle.
+cudaError_t cudaStreamQuery(cudaStream_t stream);
+/// Accepted (ordering is already total).
+cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags = 0);
+
+// ---- device ----
+/// One device.
+cudaError_t cudaGetDeviceCount(int* count);
+/// Only device 0 exists.
+cudaError_t cudaSetDevice(int device);
+/// Always 0.
+cudaError_t cudaGetDevice(int* device);
+/// Accepted.
+cudaError_t cudaSetDeviceFlags(unsigned int flags);
+/// Properties of the CPU "device" (name, warpSize 32, 1024 threads per block, 48 KiB shared, one SM per worker).
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device);
+/// One attribute of the CPU "device".
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device);
+/// Accepted.
+cudaError_t cudaDeviceSetCacheConfig(cudaFuncCache config);
+/// Accepted.
+cudaError_t cudaDeviceSetLimit(cudaLimit limit, std::size_t value);
+/// Nominal limits.
+cudaError_t cudaDeviceGetLimit(std::size_t* value, cudaLimit limit);
+/// 13000.
+cudaError_t cudaDriverGetVersion(int* version);
+/// 13000.
+cudaError_t cudaRuntimeGetVersion(int* version);
+
+namespace cudacpu::detail {
+/// Applies a kernel attribute; the dynamic shared memory limit is raised for every kernel (launches cannot tell
+/// kernels apart).
+cudaError_t set_function_attribute(cudaFuncAttribute attr, int value);
+}  // namespace cudacpu::detail
+
+/// Sets a kernel attribute (cudaFuncAttributeMaxDynamicSharedMemorySize raises the dynamic shared memory limit).
+template <class F>
+cudaError_t cudaFuncSetAttribute(F* kernel, cudaFuncAttribute attr, int value) {
+  (void)kernel;
+  return cudacpu::detail::set_function_attribute(attr, value);
+}
+/// Accepted.
+template <class F>
+cudaError_t cudaFuncSetCacheConfig(F* kernel, cudaFuncCache config) {
+  (void)kernel;
+  (void)config;
+  return cudaSuccess;
+}
+/// A nominal occupancy: 2048 / blockSize blocks per "SM".
+template <class F>
+cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(int* num_blocks, F* kernel, int block_size,
+                                                          std::size_t dynamic_smem) {
+  (void)kernel;
+  (void)dynamic_smem;
+  *num_blocks = block_size > 0 ? 2048 / block_size : 0;
+  return cudaSuccess;
+}
+/// Suggests 256 threads per block and enough blocks to fill every worker.
+template <class F>
+cudaError_t cudaOccupancyMaxPotentialBlockSize(int* min_grid_size, int* block_size, F kernel,
+                                               std::size_t dynamic_smem = 0, int block_size_limit = 0) {
+  (void)kernel;
+  (void)dynamic_smem;
+  int workers = 1;
+  cudaDeviceGetAttribute(&workers, cudaDevAttrMultiProcessorCount, 0);
+  *block_size = (block_size_limit > 0 && block_size_limit < 256) ? block_size_limit : 256;
+  *min_grid_size = workers * (2048 / *block_size);
+  return cudaSuccess;
+}
+
+/// Where a pointer's memory lives.
+enum cudaMemoryType {
+  cudaMemoryTypeUnregistered = 0,
+  cudaMemoryTypeHost = 1,
+  cudaMemoryTypeDevice = 2,
+  cudaMemoryTypeManaged = 3
+};
+/// Answer of cudaPointerGetAttributes.
+struct cudaPointerAttributes {
+  enum cudaMemoryType type;  ///< kind of memory
+  int device;                ///< 0
+  void* devicePointer;       ///< the pointer (or null for unregistered host memory)
+  void* hostPointer;         ///< the pointer (or null for device memory)
+};
+/// Classifies a pointer (device, managed, pinned host or unregistered).
+cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* attributes, const void* ptr);

@@ -1,0 +1,214 @@
+/// @file
+/// @brief Kernel launch, built-in index variables, block barriers and shared memory for the cudacpu backend.
+///
+/// The translator turns `k<<<g, b, smem, stream>>>(args...)` into
+/// `::cudacpu::launch(::cudacpu::launch_config(g, b, smem, stream), [&](auto&... a) { k(a...); })(args...)`
+/// and `__shared__ T name DIMS;` into `T (&name) DIMS = ::cudacpu::shared_variable<T DIMS>([]{});`.
+/// Each CUDA thread runs as a fiber; `threadIdx` & co. read the running fiber's context through a thread_local
+/// pointer (fibers never migrate between OS threads, so the pointer is always the right one).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <source_location>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "types.h"
+
+namespace cudacpu {
+
+/// Where a runtime call or device operation was written; errors name this file:line.
+using source_location = std::source_location;
+
+/// The `<<<grid, block, smem, stream>>>` part of a launch, plus where the launch was written.
+struct launch_config {
+  dim3 grid;                 ///< blocks in the grid
+  dim3 block;                ///< threads per block
+  std::size_t shared_bytes;  ///< dynamic shared memory per block
+  cudaStream_t stream;       ///< stream (work runs synchronously, in issue order)
+  source_location where;     ///< the launch in the learner's file
+
+  /// Captures a launch configuration; `where` defaults to the caller's position (the `<<<...>>>` line).
+  launch_config(dim3 g, dim3 b, std::size_t smem = 0, cudaStream_t s = nullptr,
+                source_location w = source_location::current())
+      : grid(g), block(b), shared_bytes(smem), stream(s), where(w) {}
+};
+
+namespace detail {
+
+/// What `threadIdx` reads: the running CUDA thread's index (the runtime extends this struct).
+struct thread_ctx {
+  uint3 thread_idx;  ///< threadIdx
+};
+
+/// What `blockIdx`, `blockDim` and `gridDim` read (the runtime extends this struct).
+struct block_ctx {
+  uint3 block_idx;  ///< blockIdx
+  dim3 block_dim;   ///< blockDim
+  dim3 grid_dim;    ///< gridDim
+};
+
+/// The CUDA thread running on this OS thread (null outside kernels). constinit: no TLS wrapper call per access.
+extern thread_local constinit thread_ctx* tls_thread;
+/// The block running on this OS thread (null outside kernels).
+extern thread_local constinit block_ctx* tls_block;
+
+/// Type-erased body of a launch: calls the kernel once for the current CUDA thread.
+using thunk_fn = void (*)(void* payload);
+
+/// Validates `cfg` and the pointer arguments, then runs every block (returns when the grid is done).
+/// @param pointer_args the kernel's arguments that are pointers (null for the others), for the host-pointer check
+void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const void* const* pointer_args,
+                std::size_t arg_count);
+
+/// Address of the `__shared__` declaration identified by `key` in the running block (allocated on first use).
+void* shared_alloc(const void* key, std::size_t size, std::size_t align, source_location where);
+/// Start of the running block's dynamic shared memory.
+void* dynamic_shared_base(source_location where);
+
+/// Kinds of block-wide barrier (they share one implementation).
+enum class barrier_kind : std::uint8_t { plain, count, all, any };
+/// Block barrier: suspends the calling CUDA thread until all live threads of its block arrive.
+int block_barrier(barrier_kind kind, int predicate, source_location where);
+/// Lets the other threads of the block run (failed atomicCAS, __nanosleep): keeps spin loops from hanging.
+void spin_yield(source_location where);
+/// Reports a fatal device-side error (e.g. `__trap()`), abandons the block and sets the sticky error.
+[[noreturn]] void device_fatal(cudaError_t code, const char* what, source_location where);
+
+/// The pointer value of a kernel argument if it is an object pointer, else null.
+template <class T>
+const void* pointer_argument(const T& value) {
+  if constexpr (std::is_pointer_v<T> && !std::is_function_v<std::remove_pointer_t<T>>) {
+    return static_cast<const void*>(value);
+  } else {
+    return nullptr;
+  }
+}
+
+/// One distinct address per `__shared__` declaration (its lambda type).
+template <class Key>
+inline constexpr char shared_key = 0;
+
+}  // namespace detail
+
+/// A launch whose arguments have not been given yet (the `(args...)` after `<<<...>>>`).
+template <class F>
+class launcher {
+ public:
+  /// Keeps the configuration and the per-thread body.
+  launcher(const launch_config& cfg, F body) : cfg_(cfg), body_(std::move(body)) {}
+
+  /// Stores the arguments once (CUDA's parameter buffer), checks them and runs the whole grid.
+  template <class... Args>
+  void operator()(Args&&... args) {
+    using tuple_type = std::tuple<std::decay_t<Args>...>;
+    tuple_type stored(std::forward<Args>(args)...);
+    const void* pointers[sizeof...(Args) + 1] = {};
+    std::apply(
+        [&pointers](const auto&... a) {
+          std::size_t i = 0;
+          ((pointers[i++] = detail::pointer_argument(a)), ...);
+        },
+        stored);
+    struct payload_type {
+      F* body;
+      tuple_type* args;
+    } payload{&body_, &stored};
+    detail::run_launch(
+        cfg_,
+        [](void* p) {
+          auto* pl = static_cast<payload_type*>(p);
+          std::apply(*pl->body, *pl->args);
+        },
+        &payload, pointers, sizeof...(Args));
+  }
+
+ private:
+  launch_config cfg_;
+  F body_;
+};
+
+/// Starts a launch: `launch(cfg, body)(args...)` runs `body(args...)` once per CUDA thread of the grid.
+template <class F>
+launcher<F> launch(const launch_config& cfg, F body) {
+  return launcher<F>(cfg, std::move(body));
+}
+
+/// The running block's instance of one `__shared__` declaration (same object for every thread of the block).
+/// @tparam T the declared type, arrays included (`float[16][17]`)
+/// @param key a lambda whose unique type identifies the declaration
+template <class T, class Key>
+T& shared_variable(Key key, source_location where = source_location::current()) {
+  (void)key;
+  void* p = detail::shared_alloc(&detail::shared_key<Key>, sizeof(T), alignof(T), where);
+  return *std::launder(reinterpret_cast<T*>(p));
+}
+
+/// The running block's dynamic shared memory (`extern __shared__ T name[];`), sized by the launch's smem.
+template <class T>
+T* dynamic_shared(source_location where = source_location::current()) {
+  return static_cast<T*>(detail::dynamic_shared_base(where));
+}
+
+}  // namespace cudacpu
+
+// Built-in variables. Read-only references, as in CUDA.
+/// This thread's index in its block.
+#define threadIdx (static_cast<const ::uint3&>(::cudacpu::detail::tls_thread->thread_idx))
+/// This block's index in the grid.
+#define blockIdx (static_cast<const ::uint3&>(::cudacpu::detail::tls_block->block_idx))
+/// Threads per block.
+#define blockDim (static_cast<const ::dim3&>(::cudacpu::detail::tls_block->block_dim))
+/// Blocks in the grid.
+#define gridDim (static_cast<const ::dim3&>(::cudacpu::detail::tls_block->grid_dim))
+
+/// Threads per warp. A variable, not a macro, so `prop.warpSize` still compiles.
+inline constexpr int warpSize = 32;
+
+/// Block barrier. Reports divergent barriers and deadlocks with this call's file:line.
+inline void __syncthreads(cudacpu::source_location where = cudacpu::source_location::current()) {
+  cudacpu::detail::block_barrier(cudacpu::detail::barrier_kind::plain, 0, where);
+}
+/// Barrier that returns how many threads passed a non-zero predicate.
+inline int __syncthreads_count(int predicate, cudacpu::source_location where = cudacpu::source_location::current()) {
+  return cudacpu::detail::block_barrier(cudacpu::detail::barrier_kind::count, predicate, where);
+}
+/// Barrier that returns non-zero when every thread's predicate is non-zero.
+inline int __syncthreads_and(int predicate, cudacpu::source_location where = cudacpu::source_location::current()) {
+  return cudacpu::detail::block_barrier(cudacpu::detail::barrier_kind::all, predicate, where);
+}
+/// Barrier that returns non-zero when any thread's predicate is non-zero.
+inline int __syncthreads_or(int predicate, cudacpu::source_location where = cudacpu::source_location::current()) {
+  return cudacpu::detail::block_barrier(cudacpu::detail::barrier_kind::any, predicate, where);
+}
+
+#if defined(__SANITIZE_THREAD__)
+// ThreadSanitizer does not model fences; the backend's atomics are sequentially consistent already.
+#define WS_CUDACPU_FENCE() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#else
+#define WS_CUDACPU_FENCE() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+/// Memory fences: every CUDA thread of a block runs on one OS thread, but blocks run in parallel.
+inline void __threadfence() { WS_CUDACPU_FENCE(); }
+/// Block-scope fence.
+inline void __threadfence_block() { WS_CUDACPU_FENCE(); }
+/// System-scope fence.
+inline void __threadfence_system() { WS_CUDACPU_FENCE(); }
+
+/// Sleeps "a while": yields to the block's other threads, since it is used inside spin-wait loops.
+inline void __nanosleep(unsigned int ns, cudacpu::source_location where = cudacpu::source_location::current()) {
+  (void)ns;
+  cudacpu::detail::spin_yield(where);
+}
+
+/// Aborts the kernel like a device trap: report, sticky cudaErrorLaunchFailure.
+[[noreturn]] inline void __trap(cudacpu::source_location where = cudacpu::source_location::current()) {
+  cudacpu::detail::device_fatal(cudaErrorLaunchFailure, "__trap() called", where);
+}
+/// Stops in a debugger; here the same as __trap().
+[[noreturn]] inline void __brkpt(cudacpu::source_location where = cudacpu::source_location::current()) {
+  cudacpu::detail::device_fatal(cudaErrorLaunchFailure, "__brkpt() called", where);
+}

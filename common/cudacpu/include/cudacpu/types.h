@@ -1,0 +1,410 @@
+/// @file
+/// @brief Plain CUDA runtime types for the cudacpu backend: `cudaError_t` (real values), enums, handles,
+///        `cudaDeviceProp`, `dim3`/`uint3` and the vector types (`float4`, `int2`, ...) with CUDA's alignment.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+
+#include "defs.h"
+
+/// Runtime error codes; the values are those of the CUDA 13 toolkit's driver_types.h, so printed numbers match.
+enum cudaError {
+  cudaSuccess = 0,
+  cudaErrorInvalidValue = 1,
+  cudaErrorMemoryAllocation = 2,
+  cudaErrorInitializationError = 3,
+  cudaErrorCudartUnloading = 4,
+  cudaErrorProfilerDisabled = 5,
+  cudaErrorProfilerNotInitialized = 6,
+  cudaErrorProfilerAlreadyStarted = 7,
+  cudaErrorProfilerAlreadyStopped = 8,
+  cudaErrorInvalidConfiguration = 9,
+  cudaErrorInvalidPitchValue = 12,
+  cudaErrorInvalidSymbol = 13,
+  cudaErrorInvalidHostPointer = 16,
+  cudaErrorInvalidDevicePointer = 17,
+  cudaErrorInvalidTexture = 18,
+  cudaErrorInvalidTextureBinding = 19,
+  cudaErrorInvalidChannelDescriptor = 20,
+  cudaErrorInvalidMemcpyDirection = 21,
+  cudaErrorAddressOfConstant = 22,
+  cudaErrorTextureFetchFailed = 23,
+  cudaErrorTextureNotBound = 24,
+  cudaErrorSynchronizationError = 25,
+  cudaErrorInvalidFilterSetting = 26,
+  cudaErrorInvalidNormSetting = 27,
+  cudaErrorMixedDeviceExecution = 28,
+  cudaErrorNotYetImplemented = 31,
+  cudaErrorMemoryValueTooLarge = 32,
+  cudaErrorStubLibrary = 34,
+  cudaErrorInsufficientDriver = 35,
+  cudaErrorCallRequiresNewerDriver = 36,
+  cudaErrorInvalidSurface = 37,
+  cudaErrorDuplicateVariableName = 43,
+  cudaErrorDuplicateTextureName = 44,
+  cudaErrorDuplicateSurfaceName = 45,
+  cudaErrorDevicesUnavailable = 46,
+  cudaErrorIncompatibleDriverContext = 49,
+  cudaErrorMissingConfiguration = 52,
+  cudaErrorPriorLaunchFailure = 53,
+  cudaErrorLaunchMaxDepthExceeded = 65,
+  cudaErrorLaunchFileScopedTex = 66,
+  cudaErrorLaunchFileScopedSurf = 67,
+  cudaErrorSyncDepthExceeded = 68,
+  cudaErrorLaunchPendingCountExceeded = 69,
+  cudaErrorInvalidDeviceFunction = 98,
+  cudaErrorNoDevice = 100,
+  cudaErrorInvalidDevice = 101,
+  cudaErrorDeviceNotLicensed = 102,
+  cudaErrorSoftwareValidityNotEstablished = 103,
+  cudaErrorStartupFailure = 127,
+  cudaErrorInvalidKernelImage = 200,
+  cudaErrorDeviceUninitialized = 201,
+  cudaErrorMapBufferObjectFailed = 205,
+  cudaErrorUnmapBufferObjectFailed = 206,
+  cudaErrorArrayIsMapped = 207,
+  cudaErrorAlreadyMapped = 208,
+  cudaErrorNoKernelImageForDevice = 209,
+  cudaErrorAlreadyAcquired = 210,
+  cudaErrorNotMapped = 211,
+  cudaErrorNotMappedAsArray = 212,
+  cudaErrorNotMappedAsPointer = 213,
+  cudaErrorECCUncorrectable = 214,
+  cudaErrorUnsupportedLimit = 215,
+  cudaErrorDeviceAlreadyInUse = 216,
+  cudaErrorPeerAccessUnsupported = 217,
+  cudaErrorInvalidPtx = 218,
+  cudaErrorInvalidGraphicsContext = 219,
+  cudaErrorNvlinkUncorrectable = 220,
+  cudaErrorJitCompilerNotFound = 221,
+  cudaErrorUnsupportedPtxVersion = 222,
+  cudaErrorJitCompilationDisabled = 223,
+  cudaErrorUnsupportedExecAffinity = 224,
+  cudaErrorUnsupportedDevSideSync = 225,
+  cudaErrorContained = 226,
+  cudaErrorInvalidSource = 300,
+  cudaErrorFileNotFound = 301,
+  cudaErrorSharedObjectSymbolNotFound = 302,
+  cudaErrorSharedObjectInitFailed = 303,
+  cudaErrorOperatingSystem = 304,
+  cudaErrorInvalidResourceHandle = 400,
+  cudaErrorIllegalState = 401,
+  cudaErrorLossyQuery = 402,
+  cudaErrorSymbolNotFound = 500,
+  cudaErrorNotReady = 600,
+  cudaErrorIllegalAddress = 700,
+  cudaErrorLaunchOutOfResources = 701,
+  cudaErrorLaunchTimeout = 702,
+  cudaErrorLaunchIncompatibleTexturing = 703,
+  cudaErrorPeerAccessAlreadyEnabled = 704,
+  cudaErrorPeerAccessNotEnabled = 705,
+  cudaErrorSetOnActiveProcess = 708,
+  cudaErrorContextIsDestroyed = 709,
+  cudaErrorAssert = 710,
+  cudaErrorTooManyPeers = 711,
+  cudaErrorHostMemoryAlreadyRegistered = 712,
+  cudaErrorHostMemoryNotRegistered = 713,
+  cudaErrorHardwareStackError = 714,
+  cudaErrorIllegalInstruction = 715,
+  cudaErrorMisalignedAddress = 716,
+  cudaErrorInvalidAddressSpace = 717,
+  cudaErrorInvalidPc = 718,
+  cudaErrorLaunchFailure = 719,
+  cudaErrorCooperativeLaunchTooLarge = 720,
+  cudaErrorTensorMemoryLeak = 721,
+  cudaErrorNotPermitted = 800,
+  cudaErrorNotSupported = 801,
+  cudaErrorSystemNotReady = 802,
+  cudaErrorSystemDriverMismatch = 803,
+  cudaErrorCompatNotSupportedOnDevice = 804,
+  cudaErrorMpsConnectionFailed = 805,
+  cudaErrorMpsRpcFailure = 806,
+  cudaErrorMpsServerNotReady = 807,
+  cudaErrorMpsMaxClientsReached = 808,
+  cudaErrorMpsMaxConnectionsReached = 809,
+  cudaErrorMpsClientTerminated = 810,
+  cudaErrorCdpNotSupported = 811,
+  cudaErrorCdpVersionMismatch = 812,
+  cudaErrorStreamCaptureUnsupported = 900,
+  cudaErrorStreamCaptureInvalidated = 901,
+  cudaErrorStreamCaptureMerge = 902,
+  cudaErrorStreamCaptureUnmatched = 903,
+  cudaErrorStreamCaptureUnjoined = 904,
+  cudaErrorStreamCaptureIsolation = 905,
+  cudaErrorStreamCaptureImplicit = 906,
+  cudaErrorCapturedEvent = 907,
+  cudaErrorStreamCaptureWrongThread = 908,
+  cudaErrorTimeout = 909,
+  cudaErrorGraphExecUpdateFailure = 910,
+  cudaErrorExternalDevice = 911,
+  cudaErrorInvalidClusterSize = 912,
+  cudaErrorFunctionNotLoaded = 913,
+  cudaErrorInvalidResourceType = 914,
+  cudaErrorInvalidResourceConfiguration = 915,
+  cudaErrorUnknown = 999
+};
+/// CUDA's error type.
+typedef enum cudaError cudaError_t;
+
+/// Direction of a copy; `cudaMemcpyDefault` infers it from the pointers.
+enum cudaMemcpyKind {
+  cudaMemcpyHostToHost = 0,
+  cudaMemcpyHostToDevice = 1,
+  cudaMemcpyDeviceToHost = 2,
+  cudaMemcpyDeviceToDevice = 3,
+  cudaMemcpyDefault = 4
+};
+
+/// Kernel attributes accepted (and mostly ignored) by cudaFuncSetAttribute.
+enum cudaFuncAttribute {
+  cudaFuncAttributeMaxDynamicSharedMemorySize = 8,
+  cudaFuncAttributePreferredSharedMemoryCarveout = 9,
+  cudaFuncAttributeClusterDimMustBeSet = 10,
+  cudaFuncAttributeRequiredClusterWidth = 11,
+  cudaFuncAttributeRequiredClusterHeight = 12,
+  cudaFuncAttributeRequiredClusterDepth = 13,
+  cudaFuncAttributeNonPortableClusterSizeAllowed = 14,
+  cudaFuncAttributeClusterSchedulingPolicyPreference = 15,
+  cudaFuncAttributeMax
+};
+
+/// Cache configuration (accepted, no effect).
+enum cudaFuncCache {
+  cudaFuncCachePreferNone = 0,
+  cudaFuncCachePreferShared = 1,
+  cudaFuncCachePreferL1 = 2,
+  cudaFuncCachePreferEqual = 3
+};
+
+/// The device attributes cudaDeviceGetAttribute answers (same values as the toolkit).
+enum cudaDeviceAttr {
+  cudaDevAttrMaxThreadsPerBlock = 1,
+  cudaDevAttrMaxBlockDimX = 2,
+  cudaDevAttrMaxBlockDimY = 3,
+  cudaDevAttrMaxBlockDimZ = 4,
+  cudaDevAttrMaxGridDimX = 5,
+  cudaDevAttrMaxGridDimY = 6,
+  cudaDevAttrMaxGridDimZ = 7,
+  cudaDevAttrMaxSharedMemoryPerBlock = 8,
+  cudaDevAttrTotalConstantMemory = 9,
+  cudaDevAttrWarpSize = 10,
+  cudaDevAttrMaxPitch = 11,
+  cudaDevAttrMaxRegistersPerBlock = 12,
+  cudaDevAttrClockRate = 13,
+  cudaDevAttrTextureAlignment = 14,
+  cudaDevAttrGpuOverlap = 15,
+  cudaDevAttrMultiProcessorCount = 16,
+  cudaDevAttrKernelExecTimeout = 17,
+  cudaDevAttrIntegrated = 18,
+  cudaDevAttrCanMapHostMemory = 19,
+  cudaDevAttrComputeMode = 20,
+  cudaDevAttrConcurrentKernels = 31,
+  cudaDevAttrEccEnabled = 32,
+  cudaDevAttrPciBusId = 33,
+  cudaDevAttrPciDeviceId = 34,
+  cudaDevAttrMemoryClockRate = 36,
+  cudaDevAttrGlobalMemoryBusWidth = 37,
+  cudaDevAttrL2CacheSize = 38,
+  cudaDevAttrMaxThreadsPerMultiProcessor = 39,
+  cudaDevAttrAsyncEngineCount = 40,
+  cudaDevAttrUnifiedAddressing = 41,
+  cudaDevAttrComputeCapabilityMajor = 75,
+  cudaDevAttrComputeCapabilityMinor = 76,
+  cudaDevAttrMaxSharedMemoryPerMultiprocessor = 81,
+  cudaDevAttrMaxRegistersPerMultiprocessor = 82,
+  cudaDevAttrManagedMemory = 83,
+  cudaDevAttrConcurrentManagedAccess = 89,
+  cudaDevAttrCooperativeLaunch = 95,
+  cudaDevAttrMaxSharedMemoryPerBlockOptin = 97,
+  cudaDevAttrMaxBlocksPerMultiprocessor = 106
+};
+
+/// Limits queried by cudaDeviceGetLimit / set by cudaDeviceSetLimit (accepted, no effect).
+enum cudaLimit {
+  cudaLimitStackSize = 0x00,
+  cudaLimitPrintfFifoSize = 0x01,
+  cudaLimitMallocHeapSize = 0x02
+};
+
+/// Flags (accepted; everything is synchronous on the CPU).
+#define cudaStreamDefault 0x00
+#define cudaStreamNonBlocking 0x01
+#define cudaEventDefault 0x00
+#define cudaEventBlockingSync 0x01
+#define cudaEventDisableTiming 0x02
+#define cudaHostAllocDefault 0x00
+#define cudaHostAllocPortable 0x01
+#define cudaHostAllocMapped 0x02
+#define cudaHostAllocWriteCombined 0x04
+#define cudaHostRegisterDefault 0x00
+#define cudaMemAttachGlobal 0x01
+#define cudaMemAttachHost 0x02
+#define cudaDeviceScheduleAuto 0x00
+#define cudaDeviceMapHost 0x08
+#define cudaCpuDeviceId (-1)
+
+/// Opaque stream; null is the default stream. All streams run in issue order on the CPU.
+typedef struct CUstream_st* cudaStream_t;
+/// Opaque event holding a host timestamp.
+typedef struct CUevent_st* cudaEvent_t;
+
+/// Device UUID (all zero here).
+struct CUuuid_st {
+  char bytes[16];  ///< UUID bytes
+};
+/// CUDA's UUID typedef.
+typedef struct CUuuid_st cudaUUID_t;
+
+/// Device properties; the fields of the CUDA 13 struct that make sense on a CPU, so code reading
+/// `prop.warpSize`, `prop.multiProcessorCount`... compiles unchanged (fields gone in CUDA 13, such as
+/// `clockRate`, are absent here too).
+struct cudaDeviceProp {
+  char name[256];                         ///< "WarpSpeed cudacpu (CPU backend, N workers)"
+  cudaUUID_t uuid;                        ///< zero
+  char luid[8];                           ///< zero
+  unsigned int luidDeviceNodeMask;        ///< zero
+  std::size_t totalGlobalMem;             ///< physical host memory
+  std::size_t sharedMemPerBlock;          ///< 48 KiB
+  int regsPerBlock;                       ///< 65536 (meaningless here)
+  int warpSize;                           ///< 32
+  std::size_t memPitch;                   ///< maximum pitch of cudaMallocPitch
+  int maxThreadsPerBlock;                 ///< 1024
+  int maxThreadsDim[3];                   ///< 1024, 1024, 64
+  int maxGridSize[3];                     ///< 2^31-1, 65535, 65535
+  std::size_t totalConstMem;              ///< 64 KiB
+  int major;                              ///< compute capability major (reported as 9)
+  int minor;                              ///< compute capability minor (0)
+  std::size_t textureAlignment;           ///< 512
+  std::size_t texturePitchAlignment;      ///< 32
+  int multiProcessorCount;                ///< number of worker threads
+  int integrated;                         ///< 1: host and "device" share memory
+  int canMapHostMemory;                   ///< 1
+  int concurrentKernels;                  ///< 0: kernels run one after another
+  int ECCEnabled;                         ///< 0
+  int pciBusID;                           ///< 0
+  int pciDeviceID;                        ///< 0
+  int pciDomainID;                        ///< 0
+  int asyncEngineCount;                   ///< 0
+  int unifiedAddressing;                  ///< 1
+  int memoryBusWidth;                     ///< 64
+  int l2CacheSize;                        ///< a nominal 4 MiB
+  int persistingL2CacheMaxSize;           ///< 0
+  int maxThreadsPerMultiProcessor;        ///< 2048
+  int streamPrioritiesSupported;          ///< 0
+  int globalL1CacheSupported;             ///< 1
+  int localL1CacheSupported;              ///< 1
+  std::size_t sharedMemPerMultiprocessor; ///< 228 KiB
+  int regsPerMultiprocessor;              ///< 65536
+  int managedMemory;                      ///< 1
+  int isMultiGpuBoard;                    ///< 0
+  int multiGpuBoardGroupID;               ///< 0
+  int hostNativeAtomicSupported;          ///< 1
+  int pageableMemoryAccess;               ///< 1
+  int concurrentManagedAccess;            ///< 1
+  int computePreemptionSupported;         ///< 0
+  int canUseHostPointerForRegisteredMem;  ///< 1
+  int cooperativeLaunch;                  ///< 0: grid-wide sync is not supported
+  std::size_t sharedMemPerBlockOptin;     ///< 227 KiB (after cudaFuncSetAttribute)
+  int pageableMemoryAccessUsesHostPageTables; ///< 1
+  int directManagedMemAccessFromHost;     ///< 1
+  int maxBlocksPerMultiProcessor;         ///< 32
+  int accessPolicyMaxWindowSize;          ///< 0
+  std::size_t reservedSharedMemPerBlock;  ///< 0
+  int hostRegisterSupported;              ///< 1
+  int memoryPoolsSupported;               ///< 0
+  int clusterLaunch;                      ///< 0
+};
+
+/// CUDA's 3-component unsigned vector (type of threadIdx/blockIdx).
+struct uint3 {
+  unsigned int x;  ///< x component
+  unsigned int y;  ///< y component
+  unsigned int z;  ///< z component
+};
+
+/// Grid and block extents. Constructible from any integer type so `k<<<(n + 255) / 256, 256>>>` works as in CUDA.
+struct dim3 {
+  unsigned int x;  ///< extent in x
+  unsigned int y;  ///< extent in y
+  unsigned int z;  ///< extent in z
+
+  /// (1, 1, 1).
+  constexpr dim3() : x(1), y(1), z(1) {}
+  /// (vx, 1, 1); integers of any width convert like CUDA's unsigned parameters.
+  template <std::integral X>
+  constexpr dim3(X vx) : x(static_cast<unsigned int>(vx)), y(1), z(1) {}
+  /// (vx, vy, 1).
+  template <std::integral X, std::integral Y>
+  constexpr dim3(X vx, Y vy) : x(static_cast<unsigned int>(vx)), y(static_cast<unsigned int>(vy)), z(1) {}
+  /// (vx, vy, vz).
+  template <std::integral X, std::integral Y, std::integral Z>
+  constexpr dim3(X vx, Y vy, Z vz)
+      : x(static_cast<unsigned int>(vx)), y(static_cast<unsigned int>(vy)), z(static_cast<unsigned int>(vz)) {}
+  /// From a uint3 (e.g. `dim3 b = blockDim;`).
+  constexpr dim3(uint3 v) : x(v.x), y(v.y), z(v.z) {}
+  /// To a uint3.
+  constexpr operator uint3() const { return uint3{x, y, z}; }
+};
+
+// Vector types with CUDA's sizes and alignments (e.g. float4 is 16-byte aligned, float3 only 4), so structure
+// layouts and vectorised-load alignment bugs behave as on the GPU.
+#define WS_CUDACPU_VEC1(name, T, al)                                                                               \
+  /** CUDA vector type. */ struct __attribute__((aligned(al))) name { T x; };                                      \
+  /** Builds a name. */ constexpr inline name make_##name(T x) { return name{x}; }
+#define WS_CUDACPU_VEC2(name, T, al)                                                                               \
+  /** CUDA vector type. */ struct __attribute__((aligned(al))) name { T x, y; };                                   \
+  /** Builds a name. */ constexpr inline name make_##name(T x, T y) { return name{x, y}; }
+#define WS_CUDACPU_VEC3(name, T, al)                                                                               \
+  /** CUDA vector type. */ struct __attribute__((aligned(al))) name { T x, y, z; };                                \
+  /** Builds a name. */ constexpr inline name make_##name(T x, T y, T z) { return name{x, y, z}; }
+#define WS_CUDACPU_VEC4(name, T, al)                                                                               \
+  /** CUDA vector type. */ struct __attribute__((aligned(al))) name { T x, y, z, w; };                             \
+  /** Builds a name. */ constexpr inline name make_##name(T x, T y, T z, T w) { return name{x, y, z, w}; }
+#define WS_CUDACPU_VECS(base, T, a1, a2, a3, a4)                                                                   \
+  WS_CUDACPU_VEC1(base##1, T, a1)                                                                                  \
+  WS_CUDACPU_VEC2(base##2, T, a2)                                                                                  \
+  WS_CUDACPU_VEC3(base##3, T, a3)                                                                                  \
+  WS_CUDACPU_VEC4(base##4, T, a4)
+
+WS_CUDACPU_VECS(char, signed char, 1, 2, 1, 4)
+WS_CUDACPU_VECS(uchar, unsigned char, 1, 2, 1, 4)
+WS_CUDACPU_VECS(short, short, 2, 4, 2, 8)
+WS_CUDACPU_VECS(ushort, unsigned short, 2, 4, 2, 8)
+WS_CUDACPU_VECS(int, int, 4, 8, 4, 16)
+WS_CUDACPU_VEC1(uint1, unsigned int, 4)
+WS_CUDACPU_VEC2(uint2, unsigned int, 8)
+/** Builds a uint3. */ constexpr inline uint3 make_uint3(unsigned int x, unsigned int y, unsigned int z) { return uint3{x, y, z}; }
+WS_CUDACPU_VEC4(uint4, unsigned int, 16)
+WS_CUDACPU_VECS(long, long, 8, 16, 8, 16)
+WS_CUDACPU_VECS(ulong, unsigned long, 8, 16, 8, 16)
+WS_CUDACPU_VECS(longlong, long long, 8, 16, 8, 16)
+WS_CUDACPU_VECS(ulonglong, unsigned long long, 8, 16, 8, 16)
+WS_CUDACPU_VECS(float, float, 4, 8, 4, 16)
+WS_CUDACPU_VECS(double, double, 8, 16, 8, 16)
+
+// CUDA 13's explicitly aligned 4-vectors of 8-byte types (the unsuffixed ones are deprecated there).
+WS_CUDACPU_VEC4(long4_16a, long, 16)
+WS_CUDACPU_VEC4(long4_32a, long, 32)
+WS_CUDACPU_VEC4(ulong4_16a, unsigned long, 16)
+WS_CUDACPU_VEC4(ulong4_32a, unsigned long, 32)
+WS_CUDACPU_VEC4(longlong4_16a, long long, 16)
+WS_CUDACPU_VEC4(longlong4_32a, long long, 32)
+WS_CUDACPU_VEC4(ulonglong4_16a, unsigned long long, 16)
+WS_CUDACPU_VEC4(ulonglong4_32a, unsigned long long, 32)
+WS_CUDACPU_VEC4(double4_16a, double, 16)
+WS_CUDACPU_VEC4(double4_32a, double, 32)
+
+#undef WS_CUDACPU_VECS
+#undef WS_CUDACPU_VEC1
+#undef WS_CUDACPU_VEC2
+#undef WS_CUDACPU_VEC3
+#undef WS_CUDACPU_VEC4
+
+/// Builds a dim3.
+constexpr inline dim3 make_dim3(unsigned int x, unsigned int y, unsigned int z) { return dim3(x, y, z); }
+
+static_assert(sizeof(float4) == 16 && alignof(float4) == 16, "float4 must match CUDA's layout");
+static_assert(sizeof(float3) == 12 && alignof(float3) == 4, "float3 must match CUDA's layout");
+static_assert(alignof(float2) == 8 && alignof(int4) == 16 && alignof(double2) == 16, "vector alignment");

@@ -1,0 +1,1053 @@
+/// @file
+/// @brief The cudacpu runtime API: allocations and their registry, checked copies, errors, events, streams and
+///        device queries.
+///
+/// Every allocation is registered with where it was made, and freed ones are remembered, so a copy past the end,
+/// a copy in the wrong direction or a use after cudaFree can be reported with the learner's file:line and the
+/// error code CUDA would return.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "cuda_runtime.h"
+#include "internal.h"
+
+struct CUevent_st {
+  std::chrono::steady_clock::time_point time;  // when it was recorded
+  bool recorded = false;
+};
+struct CUstream_st {
+  unsigned flags = 0;  // kept only for completeness
+};
+
+namespace cudacpu::detail {
+namespace {
+
+// ---- settings ----
+unsigned read_unsigned_env(const char* name, unsigned fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const unsigned long n = std::strtoul(v, &end, 0);
+  return (end != v) ? static_cast<unsigned>(n) : fallback;
+}
+
+std::atomic<std::size_t> g_dynamic_smem_limit{48 * 1024};
+constexpr std::size_t k_smem_optin_limit = 227 * 1024;
+
+// ---- errors ----
+thread_local cudaError_t t_last_error = cudaSuccess;
+std::atomic<int> g_sticky{cudaSuccess};
+
+// ---- allocation registry ----
+struct live_rec {
+  std::size_t size;
+  mem_kind kind;
+  std::source_location where;
+  bool owned;  // allocated by us (freed by cudaFree/cudaFreeHost)
+};
+struct freed_rec {
+  std::size_t size;
+  mem_kind kind;
+  std::source_location where;
+  std::source_location freed_at;
+};
+std::mutex g_mem_mutex;
+std::map<std::uintptr_t, live_rec> g_live;
+std::map<std::uintptr_t, freed_rec> g_freed;
+std::deque<std::uintptr_t> g_freed_order;  // oldest first, to bound the history
+constexpr std::size_t k_freed_history = 1u << 16;
+
+void remember_freed(std::uintptr_t base, const live_rec& r, const std::source_location& at) {
+  g_freed[base] = freed_rec{r.size, r.kind, r.where, at};
+  g_freed_order.push_back(base);
+  if (g_freed_order.size() > k_freed_history) {
+    g_freed.erase(g_freed_order.front());
+    g_freed_order.pop_front();
+  }
+}
+
+template <class Map>
+typename Map::const_iterator containing(const Map& m, std::uintptr_t p, bool allow_end) {
+  auto it = m.upper_bound(p);
+  if (it == m.begin()) return m.end();
+  --it;
+  if (p < it->first + it->second.size || (allow_end && p == it->first + it->second.size)) return it;
+  return m.end();
+}
+
+/// A pointer seen by a copy: what it is, and whether `count` bytes from it fit.
+struct endpoint {
+  mem_lookup info;
+  bool device_side() const {
+    return info.state == mem_lookup::status::live &&
+           (info.kind == mem_kind::device || info.kind == mem_kind::managed || info.kind == mem_kind::symbol);
+  }
+  bool strictly_device() const {
+    return info.state == mem_lookup::status::live && (info.kind == mem_kind::device || info.kind == mem_kind::symbol);
+  }
+};
+
+const char* kind_name(cudaMemcpyKind k) {
+  switch (k) {
+    case cudaMemcpyHostToHost: return "cudaMemcpyHostToHost";
+    case cudaMemcpyHostToDevice: return "cudaMemcpyHostToDevice";
+    case cudaMemcpyDeviceToHost: return "cudaMemcpyDeviceToHost";
+    case cudaMemcpyDeviceToDevice: return "cudaMemcpyDeviceToDevice";
+    case cudaMemcpyDefault: return "cudaMemcpyDefault";
+  }
+  return "?";
+}
+
+/// Reports an API misuse, records it as the last error and returns it.
+cudaError_t api_error(cudaError_t e, const std::source_location& where, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+cudaError_t api_error(cudaError_t e, const std::source_location& where, const char* fmt, ...) {
+  if (!quiet()) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    report_error(where, "%s (returns %s)", msg, cudaGetErrorName(e));
+  }
+  return set_last_error(e);
+}
+
+/// Checks one side of a copy: not freed, and `count` bytes inside its allocation. `expects_device`: only then is
+/// a pointer into freed device memory an error; host allocations may legitimately reuse those addresses.
+bool check_endpoint(const char* api, const char* role, const endpoint& ep, const void* p, std::size_t count,
+                    bool expects_device, const std::source_location& where, cudaError_t* err) {
+  if (ep.info.state == mem_lookup::status::freed && expects_device) {
+    *err = api_error(cudaErrorInvalidValue, where,
+                     "%s: the %s %p is %s that was already released by cudaFree at %s:%u (allocated at %s:%u); "
+                     "use after free",
+                     api, role, p, mem_kind_name(ep.info.kind), ep.info.freed_at.file_name(), ep.info.freed_at.line(),
+                     ep.info.allocated.file_name(), ep.info.allocated.line());
+    return false;
+  }
+  if (ep.info.state == mem_lookup::status::live) {
+    const std::uintptr_t offset = reinterpret_cast<std::uintptr_t>(p) - ep.info.base;
+    if (offset + count > ep.info.size) {
+      *err = api_error(cudaErrorInvalidValue, where,
+                       "%s: the %s range [%p, +%zu bytes) runs %zu bytes past the end of its %zu-byte %s "
+                       "(allocated at %s:%u; the copy starts at byte offset %zu)",
+                       api, role, p, count, static_cast<std::size_t>(offset + count - ep.info.size), ep.info.size,
+                       mem_kind_name(ep.info.kind), ep.info.allocated.file_name(), ep.info.allocated.line(),
+                       static_cast<std::size_t>(offset));
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Checks direction and ranges of a (possibly 2D) copy whose extent is `dst_extent`/`src_extent` bytes.
+cudaError_t check_copy(const char* api, void* dst, std::size_t dst_extent, const void* src, std::size_t src_extent,
+                       cudaMemcpyKind kind, const std::source_location& where) {
+  if (static_cast<int>(kind) < 0 || static_cast<int>(kind) > 4) {
+    return api_error(cudaErrorInvalidMemcpyDirection, where, "%s: %d is not a cudaMemcpyKind", api,
+                     static_cast<int>(kind));
+  }
+  const endpoint d{find_memory(dst)};
+  const endpoint s{find_memory(src)};
+  cudaError_t err = cudaSuccess;
+  const bool dst_device = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+  const bool src_device = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+  if (!check_endpoint(api, "destination", d, dst, dst_extent, dst_device, where, &err)) return err;
+  if (!check_endpoint(api, "source", s, src, src_extent, src_device, where, &err)) return err;
+  const char* kn = kind_name(kind);
+  switch (kind) {
+    case cudaMemcpyHostToDevice:
+      if (!d.device_side())
+        return api_error(cudaErrorInvalidValue, where,
+                         "%s(%s): the destination %p is not device memory%s", api, kn, dst,
+                         s.device_side() ? " but the source is; are dst and src swapped?" : "");
+      if (s.strictly_device())
+        return api_error(cudaErrorInvalidValue, where,
+                         "%s(%s): the source %p is device memory; did you mean cudaMemcpyDeviceToDevice, or are "
+                         "dst and src swapped?", api, kn, src);
+      break;
+    case cudaMemcpyDeviceToHost:
+      if (!s.device_side())
+        return api_error(cudaErrorInvalidValue, where, "%s(%s): the source %p is not device memory%s", api, kn, src,
+                         d.device_side() ? " but the destination is; are dst and src swapped?" : "");
+      if (d.strictly_device())
+        return api_error(cudaErrorInvalidValue, where,
+                         "%s(%s): the destination %p is device memory; did you mean cudaMemcpyDeviceToDevice?", api,
+                         kn, dst);
+      break;
+    case cudaMemcpyDeviceToDevice:
+      if (!d.device_side())
+        return api_error(cudaErrorInvalidValue, where, "%s(%s): the destination %p is not device memory", api, kn,
+                         dst);
+      if (!s.device_side())
+        return api_error(cudaErrorInvalidValue, where, "%s(%s): the source %p is not device memory", api, kn, src);
+      break;
+    case cudaMemcpyHostToHost:
+      if (d.strictly_device() || s.strictly_device())
+        return api_error(cudaErrorInvalidValue, where, "%s(%s): the %s is device memory", api, kn,
+                         d.strictly_device() ? "destination" : "source");
+      break;
+    case cudaMemcpyDefault:
+      break;
+  }
+  return cudaSuccess;
+}
+
+void* allocate_registered(std::size_t size, mem_kind kind, const std::source_location& where) {
+  void* p = nullptr;
+  // 256-byte alignment like cudaMalloc; the exact size is requested so AddressSanitizer (memory mode) puts its
+  // redzone right after the last byte.
+  if (posix_memalign(&p, 256, size == 0 ? 1 : size) != 0) return nullptr;
+  // Uninitialised device memory is garbage on a GPU; 0xFF bytes read as NaN (float) or -1 (int) so a kernel that
+  // reads what nobody wrote fails visibly instead of seeing zeros.
+  if (kind != mem_kind::pinned) std::memset(p, 0xFF, size);
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, kind, where, true};
+  return p;
+}
+
+cudaError_t free_registered(void* p, bool host_api, const std::source_location& where) {
+  const char* api = host_api ? "cudaFreeHost" : "cudaFree";
+  if (p == nullptr) return cudaSuccess;
+  const auto key = reinterpret_cast<std::uintptr_t>(p);
+  std::unique_lock<std::mutex> lock(g_mem_mutex);
+  auto it = g_live.find(key);
+  if (it == g_live.end() || !it->second.owned) {
+    lock.unlock();
+    const mem_lookup m = find_memory(p);
+    if (m.state == mem_lookup::status::freed && m.base == key)
+      return api_error(cudaErrorInvalidValue, where, "%s(%p): already freed at %s:%u (double free)", api, p,
+                       m.freed_at.file_name(), m.freed_at.line());
+    if (m.state == mem_lookup::status::live)
+      return api_error(cudaErrorInvalidValue, where,
+                       "%s(%p): not the start of an allocation (it is byte %zu of the %s allocated at %s:%u)", api, p,
+                       static_cast<std::size_t>(key - m.base), mem_kind_name(m.kind), m.allocated.file_name(),
+                       m.allocated.line());
+    return api_error(cudaErrorInvalidValue, where, "%s(%p): this pointer was not allocated by %s", api, p,
+                     host_api ? "cudaMallocHost/cudaHostAlloc" : "cudaMalloc/cudaMallocManaged");
+  }
+  const bool is_host = it->second.kind == mem_kind::pinned;
+  if (is_host != host_api) {
+    lock.unlock();
+    return api_error(cudaErrorInvalidValue, where, "%s(%p): this is %s; free it with %s", api, p,
+                     mem_kind_name(it->second.kind), is_host ? "cudaFreeHost" : "cudaFree");
+  }
+  remember_freed(key, it->second, where);
+  g_live.erase(it);
+  lock.unlock();
+  std::free(p);
+  return cudaSuccess;
+}
+
+std::size_t physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  return (pages > 0 && page > 0) ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page)
+                                 : (std::size_t{8} << 30);
+}
+
+std::size_t available_memory() {
+  const long pages = sysconf(_SC_AVPHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  return (pages > 0 && page > 0) ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page)
+                                 : physical_memory() / 2;
+}
+
+}  // namespace
+
+// ---- settings ----
+unsigned worker_count() {
+  static const unsigned n = [] {
+    unsigned hw = std::thread::hardware_concurrency();
+    if (hw == 0) hw = 1;
+    const unsigned v = read_unsigned_env("WS_CPU_THREADS", hw);
+    return std::clamp(v, 1u, 256u);
+  }();
+  return n;
+}
+
+std::uint64_t block_seed() {
+  static const std::uint64_t seed = [] {
+    const char* v = std::getenv("WS_CPU_SEED");
+    if (v == nullptr || *v == '\0') return std::uint64_t{0x5eed2024};
+    return static_cast<std::uint64_t>(std::strtoull(v, nullptr, 0));
+  }();
+  return seed;
+}
+
+bool quiet() {
+  static const bool q = read_unsigned_env("WS_CPU_QUIET", 0) != 0;
+  return q;
+}
+
+std::size_t dynamic_smem_limit() { return g_dynamic_smem_limit.load(); }
+
+// ---- errors ----
+void report_error(const std::source_location& where, const char* fmt, ...) {
+  char msg[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  std::fprintf(stderr, "cudacpu: error: %s:%u: %s\n", where.file_name(), static_cast<unsigned>(where.line()), msg);
+  std::fflush(stderr);
+}
+
+void report_note(const char* fmt, ...) {
+  char msg[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  std::fprintf(stderr, "cudacpu:   %s\n", msg);
+  std::fflush(stderr);
+}
+
+cudaError_t set_last_error(cudaError_t e) {
+  if (e != cudaSuccess) t_last_error = e;
+  return e;
+}
+
+void set_sticky_error(cudaError_t e) {
+  int expected = cudaSuccess;
+  g_sticky.compare_exchange_strong(expected, e);  // the first failure wins, as on a GPU
+}
+
+cudaError_t sticky_error() { return static_cast<cudaError_t>(g_sticky.load()); }
+
+// ---- registry ----
+mem_lookup find_memory(const void* p, bool allow_end) {
+  mem_lookup r;
+  if (p == nullptr) return r;
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  if (auto it = containing(g_live, a, allow_end); it != g_live.end()) {
+    r.state = mem_lookup::status::live;
+    r.base = it->first;
+    r.size = it->second.size;
+    r.kind = it->second.kind;
+    r.allocated = it->second.where;
+    return r;
+  }
+  if (auto it = containing(g_freed, a, allow_end); it != g_freed.end()) {
+    r.state = mem_lookup::status::freed;
+    r.base = it->first;
+    r.size = it->second.size;
+    r.kind = it->second.kind;
+    r.allocated = it->second.where;
+    r.freed_at = it->second.freed_at;
+  }
+  return r;
+}
+
+void register_device_range(void* p, std::size_t size, const std::source_location& where) {
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, mem_kind::device, where, false};
+}
+
+void unregister_device_range(void* p) {
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  g_live.erase(reinterpret_cast<std::uintptr_t>(p));
+}
+
+void register_symbol(const void* symbol, std::size_t size) {
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  g_live.try_emplace(reinterpret_cast<std::uintptr_t>(symbol),
+                     live_rec{size, mem_kind::symbol, std::source_location::current(), false});
+}
+
+const char* mem_kind_name(mem_kind k) {
+  switch (k) {
+    case mem_kind::device: return "device memory";
+    case mem_kind::managed: return "managed memory";
+    case mem_kind::pinned: return "pinned host memory";
+    case mem_kind::symbol: return "a __device__ variable";
+  }
+  return "memory";
+}
+
+cudaError_t symbol_copy(void* symbol, std::size_t symbol_size, void* buffer, std::size_t count, std::size_t offset,
+                        cudaMemcpyKind kind, bool to_symbol, std::source_location where) {
+  const char* api = to_symbol ? "cudaMemcpyToSymbol" : "cudaMemcpyFromSymbol";
+  if (const cudaError_t s = sticky_error(); s != cudaSuccess) return s;
+  if (offset + count > symbol_size)
+    return api_error(cudaErrorInvalidValue, where, "%s: %zu bytes at offset %zu do not fit in the %zu-byte symbol",
+                     api, count, offset, symbol_size);
+  const bool ok_kind = to_symbol ? (kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice ||
+                                    kind == cudaMemcpyDefault)
+                                 : (kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice ||
+                                    kind == cudaMemcpyDefault);
+  if (!ok_kind) return api_error(cudaErrorInvalidMemcpyDirection, where, "%s: invalid direction %s", api, kind_name(kind));
+  char* sym = static_cast<char*>(symbol) + offset;
+  if (to_symbol)
+    std::memcpy(sym, buffer, count);
+  else
+    std::memcpy(buffer, sym, count);
+  return cudaSuccess;
+}
+
+cudaError_t set_function_attribute(cudaFuncAttribute attr, int value) {
+  if (attr == cudaFuncAttributeMaxDynamicSharedMemorySize) {
+    if (value < 0 || static_cast<std::size_t>(value) > k_smem_optin_limit) return set_last_error(cudaErrorInvalidValue);
+    std::size_t cur = g_dynamic_smem_limit.load();
+    while (static_cast<std::size_t>(value) > cur &&
+           !g_dynamic_smem_limit.compare_exchange_weak(cur, static_cast<std::size_t>(value))) {
+    }
+  }
+  return cudaSuccess;
+}
+
+}  // namespace cudacpu::detail
+
+using namespace cudacpu::detail;
+
+#define WS_STICKY_GUARD()                                                                                         \
+  do {                                                                                                            \
+    if (const cudaError_t s_ = sticky_error(); s_ != cudaSuccess) return s_;                                      \
+  } while (0)
+
+// ---- memory ----
+cudaError_t cudaMalloc(void** dev_ptr, std::size_t size, std::source_location where) {
+  WS_STICKY_GUARD();
+  if (dev_ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMalloc: devPtr is null");
+  *dev_ptr = nullptr;
+  if (size == 0) return cudaSuccess;
+  void* p = allocate_registered(size, mem_kind::device, where);
+  if (p == nullptr) return api_error(cudaErrorMemoryAllocation, where, "cudaMalloc: cannot allocate %zu bytes", size);
+  *dev_ptr = p;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMallocManaged(void** dev_ptr, std::size_t size, unsigned int flags, std::source_location where) {
+  (void)flags;
+  WS_STICKY_GUARD();
+  if (dev_ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMallocManaged: devPtr is null");
+  *dev_ptr = nullptr;
+  if (size == 0) return api_error(cudaErrorInvalidValue, where, "cudaMallocManaged: size is 0");
+  void* p = allocate_registered(size, mem_kind::managed, where);
+  if (p == nullptr)
+    return api_error(cudaErrorMemoryAllocation, where, "cudaMallocManaged: cannot allocate %zu bytes", size);
+  *dev_ptr = p;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMallocHost(void** ptr, std::size_t size, std::source_location where) {
+  return cudaHostAlloc(ptr, size, cudaHostAllocDefault, where);
+}
+
+cudaError_t cudaHostAlloc(void** ptr, std::size_t size, unsigned int flags, std::source_location where) {
+  (void)flags;
+  WS_STICKY_GUARD();
+  if (ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMallocHost: ptr is null");
+  void* p = allocate_registered(size, mem_kind::pinned, where);
+  if (p == nullptr) return api_error(cudaErrorMemoryAllocation, where, "cudaMallocHost: cannot allocate %zu bytes", size);
+  *ptr = p;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMallocPitch(void** dev_ptr, std::size_t* pitch, std::size_t width, std::size_t height,
+                            std::source_location where) {
+  if (pitch == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMallocPitch: pitch is null");
+  *pitch = (width + 511) / 512 * 512;
+  return cudaMalloc(dev_ptr, *pitch * height, where);
+}
+
+cudaError_t cudaFree(void* dev_ptr, std::source_location where) {
+  WS_STICKY_GUARD();
+  return free_registered(dev_ptr, false, where);
+}
+
+cudaError_t cudaFreeHost(void* ptr, std::source_location where) {
+  WS_STICKY_GUARD();
+  return free_registered(ptr, true, where);
+}
+
+cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, std::source_location where) {
+  (void)flags;
+  if (ptr == nullptr || size == 0) return api_error(cudaErrorInvalidValue, where, "cudaHostRegister: empty range");
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  g_live[reinterpret_cast<std::uintptr_t>(ptr)] = live_rec{size, mem_kind::pinned, where, false};
+  return cudaSuccess;
+}
+
+cudaError_t cudaHostUnregister(void* ptr, std::source_location where) {
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  auto it = g_live.find(reinterpret_cast<std::uintptr_t>(ptr));
+  if (it == g_live.end() || it->second.owned || it->second.kind != mem_kind::pinned)
+    return set_last_error(cudaErrorHostMemoryNotRegistered);
+  (void)where;
+  g_live.erase(it);
+  return cudaSuccess;
+}
+
+cudaError_t cudaHostGetDevicePointer(void** dev_ptr, void* host_ptr, unsigned int flags, std::source_location where) {
+  (void)flags;
+  const mem_lookup m = find_memory(host_ptr);
+  if (m.state != mem_lookup::status::live || m.kind != mem_kind::pinned)
+    return api_error(cudaErrorInvalidValue, where, "cudaHostGetDevicePointer: %p is not pinned host memory", host_ptr);
+  *dev_ptr = host_ptr;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemGetInfo(std::size_t* free_bytes, std::size_t* total_bytes) {
+  if (free_bytes) *free_bytes = available_memory();
+  if (total_bytes) *total_bytes = physical_memory();
+  return cudaSuccess;
+}
+
+// ---- copies ----
+cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind, std::source_location where) {
+  WS_STICKY_GUARD();
+  if (count == 0) return cudaSuccess;
+  if (const cudaError_t e = check_copy("cudaMemcpy", dst, count, src, count, kind, where); e != cudaSuccess) return e;
+  if (dst == nullptr || src == nullptr)
+    return api_error(cudaErrorInvalidValue, where, "cudaMemcpy: %s is null", dst == nullptr ? "dst" : "src");
+  std::memmove(dst, src, count);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind, cudaStream_t stream,
+                            std::source_location where) {
+  (void)stream;
+  return cudaMemcpy(dst, src, count, kind, where);
+}
+
+cudaError_t cudaMemcpy2D(void* dst, std::size_t dpitch, const void* src, std::size_t spitch, std::size_t width,
+                         std::size_t height, cudaMemcpyKind kind, std::source_location where) {
+  WS_STICKY_GUARD();
+  if (width == 0 || height == 0) return cudaSuccess;
+  if (width > dpitch || width > spitch)
+    return api_error(cudaErrorInvalidPitchValue, where,
+                     "cudaMemcpy2D: width %zu bytes is larger than dpitch %zu or spitch %zu", width, dpitch, spitch);
+  const std::size_t dext = dpitch * (height - 1) + width;
+  const std::size_t sext = spitch * (height - 1) + width;
+  if (const cudaError_t e = check_copy("cudaMemcpy2D", dst, dext, src, sext, kind, where); e != cudaSuccess) return e;
+  for (std::size_t r = 0; r < height; ++r)
+    std::memmove(static_cast<char*>(dst) + r * dpitch, static_cast<const char*>(src) + r * spitch, width);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpy2DAsync(void* dst, std::size_t dpitch, const void* src, std::size_t spitch, std::size_t width,
+                              std::size_t height, cudaMemcpyKind kind, cudaStream_t stream,
+                              std::source_location where) {
+  (void)stream;
+  return cudaMemcpy2D(dst, dpitch, src, spitch, width, height, kind, where);
+}
+
+cudaError_t cudaMemset(void* dev_ptr, int value, std::size_t count, std::source_location where) {
+  WS_STICKY_GUARD();
+  if (count == 0) return cudaSuccess;
+  const endpoint d{find_memory(dev_ptr)};
+  cudaError_t err = cudaSuccess;
+  if (!check_endpoint("cudaMemset", "destination", d, dev_ptr, count, true, where, &err)) return err;
+  if (!d.device_side())
+    return api_error(cudaErrorInvalidValue, where, "cudaMemset: %p is not device memory", dev_ptr);
+  std::memset(dev_ptr, value, count);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemsetAsync(void* dev_ptr, int value, std::size_t count, cudaStream_t stream,
+                            std::source_location where) {
+  (void)stream;
+  return cudaMemset(dev_ptr, value, count, where);
+}
+
+cudaError_t cudaMemset2D(void* dev_ptr, std::size_t pitch, int value, std::size_t width, std::size_t height,
+                         std::source_location where) {
+  WS_STICKY_GUARD();
+  if (width == 0 || height == 0) return cudaSuccess;
+  if (width > pitch) return api_error(cudaErrorInvalidPitchValue, where, "cudaMemset2D: width > pitch");
+  const endpoint d{find_memory(dev_ptr)};
+  cudaError_t err = cudaSuccess;
+  if (!check_endpoint("cudaMemset2D", "destination", d, dev_ptr, pitch * (height - 1) + width, true, where, &err))
+    return err;
+  if (!d.device_side()) return api_error(cudaErrorInvalidValue, where, "cudaMemset2D: %p is not device memory", dev_ptr);
+  for (std::size_t r = 0; r < height; ++r) std::memset(static_cast<char*>(dev_ptr) + r * pitch, value, width);
+  return cudaSuccess;
+}
+
+// ---- errors and synchronisation ----
+cudaError_t cudaDeviceSynchronize(std::source_location where) {
+  (void)where;
+  return set_last_error(sticky_error());
+}
+
+cudaError_t cudaDeviceReset(std::source_location where) {
+  std::map<std::uintptr_t, live_rec> doomed;
+  {
+    std::lock_guard<std::mutex> lock(g_mem_mutex);
+    for (auto it = g_live.begin(); it != g_live.end();) {
+      if (it->second.owned) {
+        remember_freed(it->first, it->second, where);  // "freed at" then names the cudaDeviceReset call
+        doomed.insert(*it);
+        it = g_live.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& [p, rec] : doomed) std::free(reinterpret_cast<void*>(p));
+  g_sticky.store(cudaSuccess);
+  t_last_error = cudaSuccess;
+  g_dynamic_smem_limit.store(48 * 1024);
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetLastError() {
+  if (const cudaError_t s = sticky_error(); s != cudaSuccess) return s;
+  const cudaError_t e = t_last_error;
+  t_last_error = cudaSuccess;
+  return e;
+}
+
+cudaError_t cudaPeekAtLastError() {
+  if (const cudaError_t s = sticky_error(); s != cudaSuccess) return s;
+  return t_last_error;
+}
+
+const char* cudaGetErrorName(cudaError_t error) {
+  switch (error) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInitializationError: return "cudaErrorInitializationError";
+    case cudaErrorCudartUnloading: return "cudaErrorCudartUnloading";
+    case cudaErrorProfilerDisabled: return "cudaErrorProfilerDisabled";
+    case cudaErrorProfilerNotInitialized: return "cudaErrorProfilerNotInitialized";
+    case cudaErrorProfilerAlreadyStarted: return "cudaErrorProfilerAlreadyStarted";
+    case cudaErrorProfilerAlreadyStopped: return "cudaErrorProfilerAlreadyStopped";
+    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
+    case cudaErrorInvalidPitchValue: return "cudaErrorInvalidPitchValue";
+    case cudaErrorInvalidSymbol: return "cudaErrorInvalidSymbol";
+    case cudaErrorInvalidHostPointer: return "cudaErrorInvalidHostPointer";
+    case cudaErrorInvalidDevicePointer: return "cudaErrorInvalidDevicePointer";
+    case cudaErrorInvalidTexture: return "cudaErrorInvalidTexture";
+    case cudaErrorInvalidTextureBinding: return "cudaErrorInvalidTextureBinding";
+    case cudaErrorInvalidChannelDescriptor: return "cudaErrorInvalidChannelDescriptor";
+    case cudaErrorInvalidMemcpyDirection: return "cudaErrorInvalidMemcpyDirection";
+    case cudaErrorAddressOfConstant: return "cudaErrorAddressOfConstant";
+    case cudaErrorTextureFetchFailed: return "cudaErrorTextureFetchFailed";
+    case cudaErrorTextureNotBound: return "cudaErrorTextureNotBound";
+    case cudaErrorSynchronizationError: return "cudaErrorSynchronizationError";
+    case cudaErrorInvalidFilterSetting: return "cudaErrorInvalidFilterSetting";
+    case cudaErrorInvalidNormSetting: return "cudaErrorInvalidNormSetting";
+    case cudaErrorMixedDeviceExecution: return "cudaErrorMixedDeviceExecution";
+    case cudaErrorNotYetImplemented: return "cudaErrorNotYetImplemented";
+    case cudaErrorMemoryValueTooLarge: return "cudaErrorMemoryValueTooLarge";
+    case cudaErrorStubLibrary: return "cudaErrorStubLibrary";
+    case cudaErrorInsufficientDriver: return "cudaErrorInsufficientDriver";
+    case cudaErrorCallRequiresNewerDriver: return "cudaErrorCallRequiresNewerDriver";
+    case cudaErrorInvalidSurface: return "cudaErrorInvalidSurface";
+    case cudaErrorDuplicateVariableName: return "cudaErrorDuplicateVariableName";
+    case cudaErrorDuplicateTextureName: return "cudaErrorDuplicateTextureName";
+    case cudaErrorDuplicateSurfaceName: return "cudaErrorDuplicateSurfaceName";
+    case cudaErrorDevicesUnavailable: return "cudaErrorDevicesUnavailable";
+    case cudaErrorIncompatibleDriverContext: return "cudaErrorIncompatibleDriverContext";
+    case cudaErrorMissingConfiguration: return "cudaErrorMissingConfiguration";
+    case cudaErrorPriorLaunchFailure: return "cudaErrorPriorLaunchFailure";
+    case cudaErrorLaunchMaxDepthExceeded: return "cudaErrorLaunchMaxDepthExceeded";
+    case cudaErrorLaunchFileScopedTex: return "cudaErrorLaunchFileScopedTex";
+    case cudaErrorLaunchFileScopedSurf: return "cudaErrorLaunchFileScopedSurf";
+    case cudaErrorSyncDepthExceeded: return "cudaErrorSyncDepthExceeded";
+    case cudaErrorLaunchPendingCountExceeded: return "cudaErrorLaunchPendingCountExceeded";
+    case cudaErrorInvalidDeviceFunction: return "cudaErrorInvalidDeviceFunction";
+    case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
+    case cudaErrorDeviceNotLicensed: return "cudaErrorDeviceNotLicensed";
+    case cudaErrorSoftwareValidityNotEstablished: return "cudaErrorSoftwareValidityNotEstablished";
+    case cudaErrorStartupFailure: return "cudaErrorStartupFailure";
+    case cudaErrorInvalidKernelImage: return "cudaErrorInvalidKernelImage";
+    case cudaErrorDeviceUninitialized: return "cudaErrorDeviceUninitialized";
+    case cudaErrorMapBufferObjectFailed: return "cudaErrorMapBufferObjectFailed";
+    case cudaErrorUnmapBufferObjectFailed: return "cudaErrorUnmapBufferObjectFailed";
+    case cudaErrorArrayIsMapped: return "cudaErrorArrayIsMapped";
+    case cudaErrorAlreadyMapped: return "cudaErrorAlreadyMapped";
+    case cudaErrorNoKernelImageForDevice: return "cudaErrorNoKernelImageForDevice";
+    case cudaErrorAlreadyAcquired: return "cudaErrorAlreadyAcquired";
+    case cudaErrorNotMapped: return "cudaErrorNotMapped";
+    case cudaErrorNotMappedAsArray: return "cudaErrorNotMappedAsArray";
+    case cudaErrorNotMappedAsPointer: return "cudaErrorNotMappedAsPointer";
+    case cudaErrorECCUncorrectable: return "cudaErrorECCUncorrectable";
+    case cudaErrorUnsupportedLimit: return "cudaErrorUnsupportedLimit";
+    case cudaErrorDeviceAlreadyInUse: return "cudaErrorDeviceAlreadyInUse";
+    case cudaErrorPeerAccessUnsupported: return "cudaErrorPeerAccessUnsupported";
+    case cudaErrorInvalidPtx: return "cudaErrorInvalidPtx";
+    case cudaErrorInvalidGraphicsContext: return "cudaErrorInvalidGraphicsContext";
+    case cudaErrorNvlinkUncorrectable: return "cudaErrorNvlinkUncorrectable";
+    case cudaErrorJitCompilerNotFound: return "cudaErrorJitCompilerNotFound";
+    case cudaErrorUnsupportedPtxVersion: return "cudaErrorUnsupportedPtxVersion";
+    case cudaErrorJitCompilationDisabled: return "cudaErrorJitCompilationDisabled";
+    case cudaErrorUnsupportedExecAffinity: return "cudaErrorUnsupportedExecAffinity";
+    case cudaErrorUnsupportedDevSideSync: return "cudaErrorUnsupportedDevSideSync";
+    case cudaErrorContained: return "cudaErrorContained";
+    case cudaErrorInvalidSource: return "cudaErrorInvalidSource";
+    case cudaErrorFileNotFound: return "cudaErrorFileNotFound";
+    case cudaErrorSharedObjectSymbolNotFound: return "cudaErrorSharedObjectSymbolNotFound";
+    case cudaErrorSharedObjectInitFailed: return "cudaErrorSharedObjectInitFailed";
+    case cudaErrorOperatingSystem: return "cudaErrorOperatingSystem";
+    case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+    case cudaErrorIllegalState: return "cudaErrorIllegalState";
+    case cudaErrorLossyQuery: return "cudaErrorLossyQuery";
+    case cudaErrorSymbolNotFound: return "cudaErrorSymbolNotFound";
+    case cudaErrorNotReady: return "cudaErrorNotReady";
+    case cudaErrorIllegalAddress: return "cudaErrorIllegalAddress";
+    case cudaErrorLaunchOutOfResources: return "cudaErrorLaunchOutOfResources";
+    case cudaErrorLaunchTimeout: return "cudaErrorLaunchTimeout";
+    case cudaErrorLaunchIncompatibleTexturing: return "cudaErrorLaunchIncompatibleTexturing";
+    case cudaErrorPeerAccessAlreadyEnabled: return "cudaErrorPeerAccessAlreadyEnabled";
+    case cudaErrorPeerAccessNotEnabled: return "cudaErrorPeerAccessNotEnabled";
+    case cudaErrorSetOnActiveProcess: return "cudaErrorSetOnActiveProcess";
+    case cudaErrorContextIsDestroyed: return "cudaErrorContextIsDestroyed";
+    case cudaErrorAssert: return "cudaErrorAssert";
+    case cudaErrorTooManyPeers: return "cudaErrorTooManyPeers";
+    case cudaErrorHostMemoryAlreadyRegistered: return "cudaErrorHostMemoryAlreadyRegistered";
+    case cudaErrorHostMemoryNotRegistered: return "cudaErrorHostMemoryNotRegistered";
+    case cudaErrorHardwareStackError: return "cudaErrorHardwareStackError";
+    case cudaErrorIllegalInstruction: return "cudaErrorIllegalInstruction";
+    case cudaErrorMisalignedAddress: return "cudaErrorMisalignedAddress";
+    case cudaErrorInvalidAddressSpace: return "cudaErrorInvalidAddressSpace";
+    case cudaErrorInvalidPc: return "cudaErrorInvalidPc";
+    case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
+    case cudaErrorCooperativeLaunchTooLarge: return "cudaErrorCooperativeLaunchTooLarge";
+    case cudaErrorTensorMemoryLeak: return "cudaErrorTensorMemoryLeak";
+    case cudaErrorNotPermitted: return "cudaErrorNotPermitted";
+    case cudaErrorNotSupported: return "cudaErrorNotSupported";
+    case cudaErrorSystemNotReady: return "cudaErrorSystemNotReady";
+    case cudaErrorSystemDriverMismatch: return "cudaErrorSystemDriverMismatch";
+    case cudaErrorCompatNotSupportedOnDevice: return "cudaErrorCompatNotSupportedOnDevice";
+    case cudaErrorMpsConnectionFailed: return "cudaErrorMpsConnectionFailed";
+    case cudaErrorMpsRpcFailure: return "cudaErrorMpsRpcFailure";
+    case cudaErrorMpsServerNotReady: return "cudaErrorMpsServerNotReady";
+    case cudaErrorMpsMaxClientsReached: return "cudaErrorMpsMaxClientsReached";
+    case cudaErrorMpsMaxConnectionsReached: return "cudaErrorMpsMaxConnectionsReached";
+    case cudaErrorMpsClientTerminated: return "cudaErrorMpsClientTerminated";
+    case cudaErrorCdpNotSupported: return "cudaErrorCdpNotSupported";
+    case cudaErrorCdpVersionMismatch: return "cudaErrorCdpVersionMismatch";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
+    case cudaErrorStreamCaptureMerge: return "cudaErrorStreamCaptureMerge";
+    case cudaErrorStreamCaptureUnmatched: return "cudaErrorStreamCaptureUnmatched";
+    case cudaErrorStreamCaptureUnjoined: return "cudaErrorStreamCaptureUnjoined";
+    case cudaErrorStreamCaptureIsolation: return "cudaErrorStreamCaptureIsolation";
+    case cudaErrorStreamCaptureImplicit: return "cudaErrorStreamCaptureImplicit";
+    case cudaErrorCapturedEvent: return "cudaErrorCapturedEvent";
+    case cudaErrorStreamCaptureWrongThread: return "cudaErrorStreamCaptureWrongThread";
+    case cudaErrorTimeout: return "cudaErrorTimeout";
+    case cudaErrorGraphExecUpdateFailure: return "cudaErrorGraphExecUpdateFailure";
+    case cudaErrorExternalDevice: return "cudaErrorExternalDevice";
+    case cudaErrorInvalidClusterSize: return "cudaErrorInvalidClusterSize";
+    case cudaErrorFunctionNotLoaded: return "cudaErrorFunctionNotLoaded";
+    case cudaErrorInvalidResourceType: return "cudaErrorInvalidResourceType";
+    case cudaErrorInvalidResourceConfiguration: return "cudaErrorInvalidResourceConfiguration";
+    case cudaErrorUnknown: return "cudaErrorUnknown";  }
+  return "cudaErrorUnknown";
+}
+
+const char* cudaGetErrorString(cudaError_t error) {
+  switch (error) {
+    case cudaSuccess: return "no error";
+    case cudaErrorInvalidValue: return "invalid argument";
+    case cudaErrorMemoryAllocation: return "out of memory";
+    case cudaErrorInitializationError: return "initialization error";
+    case cudaErrorCudartUnloading: return "driver shutting down";
+    case cudaErrorInvalidConfiguration: return "invalid configuration argument";
+    case cudaErrorInvalidPitchValue: return "invalid pitch argument";
+    case cudaErrorInvalidSymbol: return "invalid device symbol";
+    case cudaErrorInvalidHostPointer: return "invalid host pointer";
+    case cudaErrorInvalidDevicePointer: return "invalid device pointer";
+    case cudaErrorInvalidMemcpyDirection: return "invalid copy direction for memcpy";
+    case cudaErrorMissingConfiguration: return "__global__ function call is not configured";
+    case cudaErrorInvalidDeviceFunction: return "invalid device function";
+    case cudaErrorNoDevice: return "no CUDA-capable device is detected";
+    case cudaErrorInvalidDevice: return "invalid device ordinal";
+    case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+    case cudaErrorNotReady: return "device not ready";
+    case cudaErrorIllegalAddress: return "an illegal memory access was encountered";
+    case cudaErrorLaunchOutOfResources: return "too many resources requested for launch";
+    case cudaErrorLaunchTimeout: return "the launch timed out and was terminated";
+    case cudaErrorAssert: return "device-side assert triggered";
+    case cudaErrorHostMemoryNotRegistered: return "host memory not registered";
+    case cudaErrorIllegalInstruction: return "an illegal instruction was encountered";
+    case cudaErrorMisalignedAddress: return "misaligned address";
+    case cudaErrorLaunchFailure: return "unspecified launch failure";
+    case cudaErrorCooperativeLaunchTooLarge: return "too many blocks in cooperative launch";
+    case cudaErrorNotPermitted: return "operation not permitted";
+    case cudaErrorNotSupported: return "operation not supported";
+    case cudaErrorUnknown: return "unknown error";
+    default: return cudaGetErrorName(error);
+  }
+}
+
+// ---- events and streams ----
+cudaError_t cudaEventCreate(cudaEvent_t* event) {
+  if (event == nullptr) return set_last_error(cudaErrorInvalidValue);
+  *event = new CUevent_st;
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int flags) {
+  (void)flags;
+  return cudaEventCreate(event);
+}
+
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  (void)stream;
+  if (event == nullptr) return set_last_error(cudaErrorInvalidResourceHandle);
+  WS_STICKY_GUARD();
+  event->time = std::chrono::steady_clock::now();
+  event->recorded = true;
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+  if (event == nullptr) return set_last_error(cudaErrorInvalidResourceHandle);
+  return set_last_error(sticky_error());
+}
+
+cudaError_t cudaEventQuery(cudaEvent_t event) {
+  if (event == nullptr) return set_last_error(cudaErrorInvalidResourceHandle);
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
+  if (ms == nullptr) return set_last_error(cudaErrorInvalidValue);
+  if (start == nullptr || end == nullptr || !start->recorded || !end->recorded)
+    return set_last_error(cudaErrorInvalidResourceHandle);
+  *ms = std::chrono::duration<float, std::milli>(end->time - start->time).count();
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventDestroy(cudaEvent_t event) {
+  delete event;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreate(cudaStream_t* stream) {
+  if (stream == nullptr) return set_last_error(cudaErrorInvalidValue);
+  *stream = new CUstream_st;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int flags) {
+  const cudaError_t e = cudaStreamCreate(stream);
+  if (e == cudaSuccess) (*stream)->flags = flags;
+  return e;
+}
+
+cudaError_t cudaStreamCreateWithPriority(cudaStream_t* stream, unsigned int flags, int priority) {
+  (void)priority;
+  return cudaStreamCreateWithFlags(stream, flags);
+}
+
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  delete stream;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamSynchronize(cudaStream_t stream, std::source_location where) {
+  (void)stream;
+  (void)where;
+  return set_last_error(sticky_error());
+}
+
+cudaError_t cudaStreamQuery(cudaStream_t stream) {
+  (void)stream;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags) {
+  (void)stream;
+  (void)event;
+  (void)flags;
+  return cudaSuccess;
+}
+
+// ---- device ----
+cudaError_t cudaGetDeviceCount(int* count) {
+  if (count == nullptr) return set_last_error(cudaErrorInvalidValue);
+  *count = 1;
+  return cudaSuccess;
+}
+
+cudaError_t cudaSetDevice(int device) {
+  return device == 0 ? cudaSuccess : set_last_error(cudaErrorInvalidDevice);
+}
+
+cudaError_t cudaGetDevice(int* device) {
+  if (device == nullptr) return set_last_error(cudaErrorInvalidValue);
+  *device = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaSetDeviceFlags(unsigned int flags) {
+  (void)flags;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
+  if (prop == nullptr) return set_last_error(cudaErrorInvalidValue);
+  if (device != 0) return set_last_error(cudaErrorInvalidDevice);
+  std::memset(prop, 0, sizeof *prop);
+  const unsigned workers = worker_count();
+  std::snprintf(prop->name, sizeof prop->name, "WarpSpeed cudacpu (CPU backend, %u worker%s)", workers,
+                workers == 1 ? "" : "s");
+  prop->totalGlobalMem = physical_memory();
+  prop->sharedMemPerBlock = 48 * 1024;
+  prop->regsPerBlock = 65536;
+  prop->warpSize = 32;
+  prop->memPitch = std::size_t{1} << 31;
+  prop->maxThreadsPerBlock = 1024;
+  prop->maxThreadsDim[0] = 1024;
+  prop->maxThreadsDim[1] = 1024;
+  prop->maxThreadsDim[2] = 64;
+  prop->maxGridSize[0] = 2147483647;
+  prop->maxGridSize[1] = 65535;
+  prop->maxGridSize[2] = 65535;
+  prop->totalConstMem = 64 * 1024;
+  prop->major = 9;
+  prop->minor = 0;
+  prop->textureAlignment = 512;
+  prop->texturePitchAlignment = 32;
+  prop->multiProcessorCount = static_cast<int>(workers);
+  prop->integrated = 1;
+  prop->canMapHostMemory = 1;
+  prop->unifiedAddressing = 1;
+  prop->memoryBusWidth = 64;
+  prop->l2CacheSize = 4 * 1024 * 1024;
+  prop->maxThreadsPerMultiProcessor = 2048;
+  prop->globalL1CacheSupported = 1;
+  prop->localL1CacheSupported = 1;
+  prop->sharedMemPerMultiprocessor = 228 * 1024;
+  prop->regsPerMultiprocessor = 65536;
+  prop->managedMemory = 1;
+  prop->hostNativeAtomicSupported = 1;
+  prop->pageableMemoryAccess = 1;
+  prop->concurrentManagedAccess = 1;
+  prop->canUseHostPointerForRegisteredMem = 1;
+  prop->sharedMemPerBlockOptin = k_smem_optin_limit;
+  prop->pageableMemoryAccessUsesHostPageTables = 1;
+  prop->directManagedMemAccessFromHost = 1;
+  prop->maxBlocksPerMultiProcessor = 32;
+  prop->hostRegisterSupported = 1;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) {
+  if (value == nullptr) return set_last_error(cudaErrorInvalidValue);
+  if (device != 0) return set_last_error(cudaErrorInvalidDevice);
+  cudaDeviceProp p;
+  cudaGetDeviceProperties(&p, 0);
+  switch (attr) {
+    case cudaDevAttrMaxThreadsPerBlock: *value = p.maxThreadsPerBlock; break;
+    case cudaDevAttrMaxBlockDimX: *value = p.maxThreadsDim[0]; break;
+    case cudaDevAttrMaxBlockDimY: *value = p.maxThreadsDim[1]; break;
+    case cudaDevAttrMaxBlockDimZ: *value = p.maxThreadsDim[2]; break;
+    case cudaDevAttrMaxGridDimX: *value = p.maxGridSize[0]; break;
+    case cudaDevAttrMaxGridDimY: *value = p.maxGridSize[1]; break;
+    case cudaDevAttrMaxGridDimZ: *value = p.maxGridSize[2]; break;
+    case cudaDevAttrMaxSharedMemoryPerBlock: *value = static_cast<int>(p.sharedMemPerBlock); break;
+    case cudaDevAttrTotalConstantMemory: *value = static_cast<int>(p.totalConstMem); break;
+    case cudaDevAttrWarpSize: *value = p.warpSize; break;
+    case cudaDevAttrMaxRegistersPerBlock: *value = p.regsPerBlock; break;
+    case cudaDevAttrClockRate: *value = 1000000; break;
+    case cudaDevAttrMultiProcessorCount: *value = p.multiProcessorCount; break;
+    case cudaDevAttrIntegrated: *value = 1; break;
+    case cudaDevAttrCanMapHostMemory: *value = 1; break;
+    case cudaDevAttrMemoryClockRate: *value = 1000000; break;
+    case cudaDevAttrGlobalMemoryBusWidth: *value = p.memoryBusWidth; break;
+    case cudaDevAttrL2CacheSize: *value = p.l2CacheSize; break;
+    case cudaDevAttrMaxThreadsPerMultiProcessor: *value = p.maxThreadsPerMultiProcessor; break;
+    case cudaDevAttrUnifiedAddressing: *value = 1; break;
+    case cudaDevAttrComputeCapabilityMajor: *value = p.major; break;
+    case cudaDevAttrComputeCapabilityMinor: *value = p.minor; break;
+    case cudaDevAttrMaxSharedMemoryPerMultiprocessor: *value = static_cast<int>(p.sharedMemPerMultiprocessor); break;
+    case cudaDevAttrMaxRegistersPerMultiprocessor: *value = p.regsPerMultiprocessor; break;
+    case cudaDevAttrManagedMemory: *value = 1; break;
+    case cudaDevAttrConcurrentManagedAccess: *value = 1; break;
+    case cudaDevAttrMaxSharedMemoryPerBlockOptin: *value = static_cast<int>(p.sharedMemPerBlockOptin); break;
+    case cudaDevAttrMaxBlocksPerMultiprocessor: *value = p.maxBlocksPerMultiProcessor; break;
+    default: *value = 0; break;
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceSetCacheConfig(cudaFuncCache config) {
+  (void)config;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceSetLimit(cudaLimit limit, std::size_t value) {
+  (void)limit;
+  (void)value;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetLimit(std::size_t* value, cudaLimit limit) {
+  if (value == nullptr) return set_last_error(cudaErrorInvalidValue);
+  switch (limit) {
+    case cudaLimitStackSize: *value = 256 * 1024; break;
+    case cudaLimitPrintfFifoSize: *value = 1 << 20; break;
+    case cudaLimitMallocHeapSize: *value = 8 << 20; break;
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaDriverGetVersion(int* version) {
+  if (version == nullptr) return set_last_error(cudaErrorInvalidValue);
+  *version = CUDART_VERSION;
+  return cudaSuccess;
+}
+
+cudaError_t cudaRuntimeGetVersion(int* version) { return cudaDriverGetVersion(version); }
+
+cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* attributes, const void* ptr) {
+  if (attributes == nullptr) return set_last_error(cudaErrorInvalidValue);
+  const mem_lookup m = find_memory(ptr);
+  attributes->device = 0;
+  attributes->devicePointer = nullptr;
+  attributes->hostPointer = nullptr;
+  attributes->type = cudaMemoryTypeUnregistered;
+  if (m.state == mem_lookup::status::live) {
+    switch (m.kind) {
+      case mem_kind::device:
+      case mem_kind::symbol: attributes->type = cudaMemoryTypeDevice; break;
+      case mem_kind::managed: attributes->type = cudaMemoryTypeManaged; break;
+      case mem_kind::pinned: attributes->type = cudaMemoryTypeHost; break;
+    }
+    attributes->devicePointer = const_cast<void*>(ptr);
+    if (m.kind != mem_kind::device) attributes->hostPointer = const_cast<void*>(ptr);
+  } else {
+    attributes->hostPointer = const_cast<void*>(ptr);
+  }
+  return cudaSuccess;
+}
+
+// ---- Thrust (CPP device system) allocations ----
+namespace cudacpu::detail {
+
+void* thrust_device_allocate(std::size_t bytes, std::size_t alignment) {
+  void* p = ::operator new(bytes == 0 ? 1 : bytes, std::align_val_t(alignment));
+  register_device_range(p, bytes, std::source_location::current());
+  return p;
+}
+
+void thrust_device_deallocate(void* p, std::size_t bytes, std::size_t alignment) {
+  (void)bytes;
+  unregister_device_range(p);
+  ::operator delete(p, std::align_val_t(alignment));
+}
+
+}  // namespace cudacpu::detail

@@ -1,0 +1,1348 @@
+/// @file
+/// @brief The cudacpu execution engine: worker pool, fibers (Boost.Context fcontext), block scheduling,
+///        `__syncthreads`, warp collectives, shared-memory arenas and the error reports for kernel bugs.
+///
+/// One OS worker runs one block at a time. Every CUDA thread of the block runs on a fiber; a thread runs until
+/// it blocks (barrier, warp collective, failed CAS) or exits, then control passes directly to the next runnable
+/// thread of the block ("a pass"). When a pass ends with nobody runnable, the block either releases its barrier,
+/// or is stuck: a divergent barrier or a deadlock, reported with every thread's position. A thread that never
+/// blocks finishes on the fiber it started on, which then takes the next thread: a kernel without barriers costs
+/// about a function call per thread.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/context/detail/fcontext.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cuda_runtime.h"
+#include "internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WS_ASAN 1
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#else
+#define WS_ASAN 0
+#endif
+
+#if defined(WS_CUDACPU_TSAN)
+#define WS_TSAN 1
+// This file is built without -fsanitize=thread (its own bookkeeping is not the learner's race), but the program
+// links libtsan, which provides these.
+extern "C" {
+void* __tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void* fiber);
+void __tsan_switch_to_fiber(void* fiber, unsigned flags);
+void* __tsan_get_current_fiber(void);
+void __tsan_acquire(void* addr);
+void __tsan_release(void* addr);
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+}
+#else
+#define WS_TSAN 0
+#endif
+
+namespace fctx = boost::context::detail;
+
+#if defined(__x86_64__) && defined(__linux__) && !defined(WS_CUDACPU_BOOST_JUMP)
+// A drop-in for Boost's jump_fcontext (same frame layout, so contexts still come from Boost's make_fcontext) with
+// two differences that halve the cost of a __syncthreads (26 -> 12 ns per thread on one worker):
+//  - it leaves through `ret` instead of `jmp *%r8`. Every fiber suspends in the same call chain, so the CPU's
+//    return-stack predictor stays right; Boost's jmp leaves one stale entry, mispredicting every later return;
+//  - it does not save/restore the x87 control word and MXCSR (fldcw serialises): all fibers of a worker share the
+//    worker's floating-point environment, as CUDA threads do.
+// Define WS_CUDACPU_BOOST_JUMP to use Boost's own jump_fcontext.
+extern "C" fctx::transfer_t ws_cudacpu_jump_fcontext(fctx::fcontext_t to, void* vp);
+asm(R"(
+    .text
+    .globl ws_cudacpu_jump_fcontext
+    .type ws_cudacpu_jump_fcontext,@function
+    .align 16
+ws_cudacpu_jump_fcontext:
+    leaq  -0x38(%rsp), %rsp
+    movq  %r12, 0x8(%rsp)
+    movq  %r13, 0x10(%rsp)
+    movq  %r14, 0x18(%rsp)
+    movq  %r15, 0x20(%rsp)
+    movq  %rbx, 0x28(%rsp)
+    movq  %rbp, 0x30(%rsp)
+    movq  %rsp, %rax
+    movq  %rdi, %rsp
+    movq  0x8(%rsp), %r12
+    movq  0x10(%rsp), %r13
+    movq  0x18(%rsp), %r14
+    movq  0x20(%rsp), %r15
+    movq  0x28(%rsp), %rbx
+    movq  0x30(%rsp), %rbp
+    leaq  0x38(%rsp), %rsp
+    movq  %rsi, %rdx
+    movq  %rax, %rdi
+    ret
+    .size ws_cudacpu_jump_fcontext,.-ws_cudacpu_jump_fcontext
+    .section .note.GNU-stack,"",%progbits
+    .text
+)");
+#define WS_JUMP_FCONTEXT ws_cudacpu_jump_fcontext
+#else
+#define WS_JUMP_FCONTEXT fctx::jump_fcontext
+#endif
+
+namespace cudacpu::detail {
+
+thread_local constinit thread_ctx* tls_thread = nullptr;
+thread_local constinit block_ctx* tls_block = nullptr;
+
+namespace {
+
+constexpr std::size_t k_static_smem_limit = 48 * 1024;
+#if WS_ASAN
+constexpr std::size_t k_redzone = 32;  // poisoned bytes after each __shared__ variable
+constexpr std::size_t k_default_stack_kib = 1024;
+#elif WS_TSAN
+constexpr std::size_t k_redzone = 0;
+constexpr std::size_t k_default_stack_kib = 512;
+#else
+constexpr std::size_t k_redzone = 0;
+constexpr std::size_t k_default_stack_kib = 256;
+#endif
+constexpr int k_warp_slots = 4;  // concurrent collectives of disjoint lane groups in one warp
+
+// TSan synchronisation anchors: host -> kernel and kernel -> host.
+[[maybe_unused]] char g_launch_anchor;
+[[maybe_unused]] char g_done_anchor;
+
+inline void tsan_acquire([[maybe_unused]] void* a) {
+#if WS_TSAN
+  __tsan_acquire(a);
+#endif
+}
+inline void tsan_release([[maybe_unused]] void* a) {
+#if WS_TSAN
+  __tsan_release(a);
+#endif
+}
+
+/// Fills memory without TSan seeing the runtime's write (it happens on whichever fiber allocated it).
+void poison_fill(void* p, std::size_t n) {
+#if WS_TSAN
+  __tsan_ignore_thread_begin();
+#endif
+  std::memset(p, 0xFF, n);
+#if WS_TSAN
+  __tsan_ignore_thread_end();
+#endif
+}
+
+std::size_t stack_bytes() {
+  static const std::size_t n = [] {
+    std::size_t kib = k_default_stack_kib;
+    if (const char* v = std::getenv("WS_CPU_STACK_KB"); v != nullptr && *v != '\0')
+      kib = std::max<std::size_t>(64, std::strtoul(v, nullptr, 0));
+    return kib * 1024;
+  }();
+  return n;
+}
+
+double spin_timeout_seconds() {
+  static const double s = [] {
+    const char* v = std::getenv("WS_CPU_SPIN_TIMEOUT");
+    return (v != nullptr && *v != '\0') ? std::strtod(v, nullptr) : 10.0;
+  }();
+  return s;
+}
+
+bool same_place(const std::source_location& a, const std::source_location& b) {
+  // Fast path: two source_locations of one call site are bit-identical (they point at the same static data).
+  if (std::memcmp(&a, &b, sizeof a) == 0) return true;
+  return a.line() == b.line() && a.column() == b.column() &&
+         (a.file_name() == b.file_name() || std::strcmp(a.file_name(), b.file_name()) == 0);
+}
+
+const char* op_name(warp_op op) {
+  switch (op) {
+    case warp_op::sync: return "__syncwarp";
+    case warp_op::shfl: return "__shfl_sync";
+    case warp_op::ballot: return "__ballot_sync";
+    case warp_op::any: return "__any_sync";
+    case warp_op::all: return "__all_sync";
+    case warp_op::match_any: return "__match_any_sync";
+    case warp_op::match_all: return "__match_all_sync";
+    case warp_op::reduce_add: return "__reduce_add_sync";
+    case warp_op::reduce_min:
+    case warp_op::reduce_umin: return "__reduce_min_sync";
+    case warp_op::reduce_max:
+    case warp_op::reduce_umax: return "__reduce_max_sync";
+    case warp_op::reduce_and: return "__reduce_and_sync";
+    case warp_op::reduce_or: return "__reduce_or_sync";
+    case warp_op::reduce_xor: return "__reduce_xor_sync";
+    case warp_op::wmma_load: return "wmma::load_matrix_sync";
+    case warp_op::wmma_store: return "wmma::store_matrix_sync";
+    case warp_op::wmma_mma: return "wmma::mma_sync";
+  }
+  return "warp collective";
+}
+
+const char* barrier_name(barrier_kind k) {
+  switch (k) {
+    case barrier_kind::plain: return "__syncthreads()";
+    case barrier_kind::count: return "__syncthreads_count()";
+    case barrier_kind::all: return "__syncthreads_and()";
+    case barrier_kind::any: return "__syncthreads_or()";
+  }
+  return "__syncthreads()";
+}
+
+/// "0-15, 17, 20-31" for a set of lane bits.
+std::string lane_list(unsigned bits) {
+  std::string s;
+  for (int i = 0; i < 32;) {
+    if (!((bits >> i) & 1u)) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j + 1 < 32 && ((bits >> (j + 1)) & 1u)) ++j;
+    if (!s.empty()) s += ", ";
+    s += (i == j) ? std::to_string(i) : std::to_string(i) + "-" + std::to_string(j);
+    i = j + 1;
+  }
+  return s;
+}
+
+enum class tstate : std::uint8_t { unstarted, ready, barrier, warp, exited };
+
+struct fiber;
+
+/// A CUDA thread of the running block. The fields a barrier touches come first (one cache line).
+struct alignas(64) thread_rt : thread_ctx {
+  tstate state = tstate::unstarted;
+  bool spinning = false;  // last stopped in a spin_yield
+  barrier_kind bkind = barrier_kind::plain;
+  warp_op wop = warp_op::sync;
+  fiber* f = nullptr;
+  std::source_location where;  // of the barrier/collective/spin it last stopped at
+  unsigned linear = 0;
+  unsigned lane = 0;
+  unsigned warp = 0;
+  int wslot = -1;
+  unsigned wmask = 0;
+  std::uint64_t wvalue = 0;
+  unsigned wparam = 0;
+  std::uint64_t wresult = 0;
+};
+
+/// An execution context: a fiber with its own stack, or a worker's own OS stack ("home").
+struct fiber {
+  fctx::fcontext_t ctx = nullptr;
+  char* mapping = nullptr;  // mmap'd region, lowest page is the guard
+  std::size_t mapping_size = 0;
+  char* stack_lo = nullptr;
+  std::size_t stack_size = 0;
+  thread_rt* thread = nullptr;
+  const void* asan_bottom = nullptr;
+  std::size_t asan_size = 0;
+  void* tsan = nullptr;
+  unsigned quiet = 0;  // open quiet_scopes on this fiber (TSan ignore depth)
+
+  fiber() = default;  // home
+  explicit fiber(std::size_t bytes) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    mapping_size = bytes + page;
+    void* m = mmap(nullptr, mapping_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+      std::fprintf(stderr, "cudacpu: fatal: cannot map a %zu-byte fiber stack\n", mapping_size);
+      std::abort();
+    }
+    mapping = static_cast<char*>(m);
+    mprotect(mapping, page, PROT_NONE);  // overflowing a CUDA thread's stack faults instead of corrupting
+    stack_lo = mapping + page;
+    stack_size = bytes;
+    asan_bottom = stack_lo;
+    asan_size = stack_size;
+#if WS_TSAN
+    tsan = __tsan_create_fiber(0);
+#endif
+  }
+  fiber(const fiber&) = delete;
+  fiber& operator=(const fiber&) = delete;
+  ~fiber() {
+#if WS_TSAN
+    if (tsan != nullptr && mapping != nullptr) __tsan_destroy_fiber(tsan);
+#endif
+    if (mapping != nullptr) munmap(mapping, mapping_size);
+  }
+};
+
+thread_local fiber* tls_fiber = nullptr;
+
+/// While alive, TSan ignores the memory accesses of the runtime's own code on the current fiber (malloc, printf,
+/// bookkeeping): they are not races in the learner's program. Synchronisation annotations still count.
+struct quiet_scope {
+#if WS_TSAN
+  fiber* f;
+  quiet_scope() : f(tls_fiber) {
+    __tsan_ignore_thread_begin();
+    if (f != nullptr) ++f->quiet;
+  }
+  ~quiet_scope() {
+    __tsan_ignore_thread_end();
+    if (f != nullptr) --f->quiet;
+  }
+#else
+  quiet_scope() {}
+#endif
+  quiet_scope(const quiet_scope&) = delete;
+  quiet_scope& operator=(const quiet_scope&) = delete;
+};
+
+void fiber_entry(fctx::transfer_t t);
+
+#if WS_ASAN
+/// Shared-memory arenas of all workers, so an AddressSanitizer report can say "this is __shared__ memory".
+struct arena_range {
+  std::atomic<const char*> begin{nullptr};
+  std::atomic<std::size_t> size{0};
+};
+arena_range g_arenas[512];
+std::atomic<unsigned> g_arena_count{0};
+
+void register_arena(const char* p, std::size_t n) {
+  const unsigned i = g_arena_count.fetch_add(1);
+  if (i < 512) {
+    g_arenas[i].size.store(n);
+    g_arenas[i].begin.store(p);
+  }
+}
+#endif
+
+/// Switches from `from` to `to`. `from_done`: `from` will not be resumed (tells ASan to drop its fake stack).
+inline void switch_to(fiber* from, fiber* to, [[maybe_unused]] bool from_done) {
+  tls_fiber = to;
+  tls_thread = to->thread;
+#if WS_ASAN
+  void* fake = nullptr;
+  __sanitizer_start_switch_fiber(from_done ? nullptr : &fake, to->asan_bottom, to->asan_size);
+#endif
+#if WS_TSAN
+  if (from_done) {
+    for (; from->quiet > 0; --from->quiet) __tsan_ignore_thread_end();  // its scopes never close
+  }
+  __tsan_switch_to_fiber(to->tsan, 1 /* no_sync: switching is not synchronisation */);
+#endif
+  const fctx::transfer_t t = WS_JUMP_FCONTEXT(to->ctx, from);
+  auto* prev = static_cast<fiber*>(t.data);
+  prev->ctx = t.fctx;
+#if WS_ASAN
+  __sanitizer_finish_switch_fiber(fake, &prev->asan_bottom, &prev->asan_size);
+#endif
+}
+
+/// One collective in flight in a warp.
+struct warp_slot {
+  bool active = false;
+  warp_op op = warp_op::sync;
+  unsigned mask = 0;
+  unsigned arrived = 0;
+  unsigned parity = 0;
+  std::source_location where;
+  char anchor[2] = {};
+};
+
+struct warp_rt {
+  unsigned exists = 0;
+  unsigned exited = 0;
+  warp_slot slots[k_warp_slots];
+};
+
+struct launch_rt {
+  const launch_config* cfg = nullptr;
+  thunk_fn thunk = nullptr;
+  void* payload = nullptr;
+  std::uint64_t blocks = 0;
+  std::uint64_t perm_a = 1;
+  std::uint64_t perm_c = 0;
+  unsigned threads_per_block = 0;
+  std::size_t dyn_smem = 0;
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<bool> aborted{false};
+
+  std::uint64_t block_at(std::uint64_t i) const {
+    __extension__ using u128 = unsigned __int128;
+    return static_cast<std::uint64_t>((static_cast<u128>(perm_a) * i + perm_c) % blocks);
+  }
+};
+
+struct shared_decl {
+  const void* key;
+  std::size_t offset;
+};
+
+struct worker;
+
+/// The block a worker is running.
+struct block_rt : block_ctx {
+  worker* w = nullptr;
+  launch_rt* L = nullptr;
+  std::vector<thread_rt> threads;
+  std::vector<warp_rt> warps;
+  dim3 shaped_for{0u, 0u, 0u};
+  unsigned n = 0;
+  unsigned live = 0;
+  unsigned n_barrier = 0;
+  unsigned n_warp = 0;
+  int cursor = 0;
+  bool reuse_fibers = true;
+
+  // barrier
+  std::source_location barrier_where;
+  barrier_kind barrier_kind_ = barrier_kind::plain;
+  bool barrier_mismatch = false;
+  unsigned barrier_true = 0;
+  int barrier_result = 0;
+  std::uint64_t barrier_gen = 0;
+  char barrier_anchor[2] = {};
+
+  // livelock detection
+  std::uint64_t progress_epoch = 0;
+  std::uint64_t spin_epoch = ~0ull;
+  std::uint64_t spin_count = 0;
+  std::chrono::steady_clock::time_point spin_start;
+
+  // shared memory
+  std::vector<shared_decl> decls;
+  std::size_t arena_used = 0;    // bytes of the arena used, redzones included
+  std::size_t static_bytes = 0;  // bytes of __shared__ variables (what CUDA counts)
+
+  void setup(launch_rt& launch, std::uint64_t linear_block);
+  void next(fiber* self, bool self_free);
+  bool end_of_pass();
+  [[noreturn]] void go_home(fiber* self);
+  void release_abandoned();
+  [[noreturn]] void abandon(cudaError_t code, bool sticky);
+  void run_thread(thread_rt& t);
+  void finish_thread(thread_rt& t);
+  void context_note() const;
+  void positions_note() const;
+  std::string describe(const thread_rt& t) const;
+  fiber* take_fresh();
+};
+
+struct worker {
+  fiber home;
+  std::vector<std::unique_ptr<fiber>> pool;
+  std::size_t fresh = 0;
+  block_rt block;
+  char* arena = nullptr;
+  std::size_t arena_cap = 0;
+  char* dyn = nullptr;
+  std::size_t dyn_cap = 0;
+  // TSan: consecutive blocks of this worker reuse the arena and fibers, so block k must happen before block k+1;
+  // but threads of one block must not be ordered by it. Threads release `exit_anchor` when they exit; home
+  // acquires it between blocks and releases `start_anchor`, which the next block's threads acquire.
+  [[maybe_unused]] char exit_anchor = 0;
+  [[maybe_unused]] char start_anchor = 0;
+  bool initialised = false;
+
+  worker() { block.w = this; }
+  worker(const worker&) = delete;
+  worker& operator=(const worker&) = delete;
+  ~worker() {
+    std::free(arena);
+    std::free(dyn);
+  }
+
+  void init_on_this_thread() {
+    if (initialised) return;
+    initialised = true;
+#if WS_TSAN
+    home.tsan = __tsan_get_current_fiber();
+#endif
+    arena_cap = k_static_smem_limit + (WS_ASAN ? 64 * 1024 : 0);
+    arena = static_cast<char*>(std::aligned_alloc(4096, arena_cap));
+#if WS_ASAN
+    register_arena(arena, arena_cap);
+#endif
+  }
+
+  void ensure_dynamic(std::size_t bytes) {
+    const std::size_t need = bytes + k_redzone + 16;
+    if (need <= dyn_cap) return;
+    std::free(dyn);
+    dyn_cap = (need + 4095) / 4096 * 4096;
+    dyn = static_cast<char*>(std::aligned_alloc(4096, dyn_cap));
+#if WS_ASAN
+    register_arena(dyn, dyn_cap);
+#endif
+  }
+
+#if WS_TSAN
+  /// Creates (from home) every fiber the block will use: a TSan fiber created by another fiber would inherit its
+  /// history (as a thread inherits its parent's), which would order the block's threads and hide races.
+  void prepare_fibers(unsigned count) {
+    while (pool.size() < count) pool.push_back(std::make_unique<fiber>(stack_bytes()));
+    for (auto& f : pool) {
+      if (f->quiet > 0) {  // abandoned inside the runtime after an error: close its ignore scopes as that fiber
+        __tsan_switch_to_fiber(f->tsan, 1);
+        for (; f->quiet > 0; --f->quiet) __tsan_ignore_thread_end();
+        __tsan_switch_to_fiber(home.tsan, 1);
+      }
+    }
+  }
+#endif
+
+  void run(launch_rt& L) {
+    init_on_this_thread();
+    tls_block = &block;
+    while (!L.aborted.load(std::memory_order_relaxed)) {
+      const std::uint64_t i = L.next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= L.blocks) break;
+      block.setup(L, L.block_at(i));
+      tsan_acquire(&exit_anchor);
+      tsan_release(&start_anchor);
+#if WS_TSAN
+      prepare_fibers(L.threads_per_block);
+#endif
+      fresh = 0;
+      fiber* f = block.take_fresh();
+      thread_rt& t0 = block.threads[0];
+      t0.state = tstate::ready;
+      t0.f = f;
+      f->thread = &t0;
+      block.cursor = 0;
+      f->ctx = fctx::make_fcontext(f->stack_lo + f->stack_size, f->stack_size, &fiber_entry);
+      switch_to(&home, f, false);
+    }
+    tsan_acquire(&exit_anchor);
+    tls_block = nullptr;
+    tls_thread = nullptr;
+    tls_fiber = nullptr;
+  }
+};
+
+thread_local worker* tls_worker = nullptr;
+
+inline block_rt& current_block() { return tls_worker->block; }
+inline thread_rt* current_thread() { return static_cast<thread_rt*>(tls_thread); }
+
+fiber* block_rt::take_fresh() {
+  if (w->fresh == w->pool.size()) w->pool.push_back(std::make_unique<fiber>(stack_bytes()));
+  fiber* f = w->pool[w->fresh++].get();
+#if WS_ASAN
+  // A block abandoned after an error leaves its frames' redzones poisoned on this stack.
+  ASAN_UNPOISON_MEMORY_REGION(f->stack_lo, f->stack_size);
+#endif
+  return f;
+}
+
+void block_rt::setup(launch_rt& launch, std::uint64_t linear_block) {
+  L = &launch;
+  const launch_config& cfg = *launch.cfg;
+  block_dim = cfg.block;
+  grid_dim = cfg.grid;
+  const std::uint64_t gx = cfg.grid.x, gy = cfg.grid.y;
+  block_idx = uint3{static_cast<unsigned>(linear_block % gx), static_cast<unsigned>((linear_block / gx) % gy),
+                    static_cast<unsigned>(linear_block / (gx * gy))};
+  n = launch.threads_per_block;
+  if (shaped_for.x != cfg.block.x || shaped_for.y != cfg.block.y || shaped_for.z != cfg.block.z) {
+    shaped_for = cfg.block;
+    threads.assign(n, thread_rt{});
+    for (unsigned i = 0; i < n; ++i) {
+      thread_rt& t = threads[i];
+      t.thread_idx = uint3{i % cfg.block.x, (i / cfg.block.x) % cfg.block.y, i / (cfg.block.x * cfg.block.y)};
+      t.linear = i;
+      t.lane = i % 32u;
+      t.warp = i / 32u;
+    }
+    warps.assign((n + 31) / 32, warp_rt{});
+  }
+  for (thread_rt& t : threads) {
+    t.state = tstate::unstarted;
+    t.spinning = false;
+    t.f = nullptr;
+  }
+  for (unsigned wi = 0; wi < warps.size(); ++wi) {
+    warp_rt& wp = warps[wi];
+    const unsigned count = std::min(32u, n - wi * 32u);
+    wp.exists = count == 32 ? 0xffffffffu : ((1u << count) - 1u);
+    wp.exited = 0;
+    for (warp_slot& s : wp.slots) s.active = false;
+  }
+  live = n;
+  n_barrier = 0;
+  n_warp = 0;
+  barrier_mismatch = false;
+  barrier_true = 0;
+  spin_epoch = ~0ull;
+  reuse_fibers = !WS_TSAN;  // TSan needs one fiber (one "thread" to it) per CUDA thread
+  decls.clear();
+  arena_used = 0;
+  static_bytes = 0;
+#if WS_ASAN
+  ASAN_POISON_MEMORY_REGION(w->arena, w->arena_cap);
+#endif
+  if (launch.dyn_smem > 0 || WS_ASAN) {
+    w->ensure_dynamic(launch.dyn_smem);
+#if WS_ASAN
+    ASAN_POISON_MEMORY_REGION(w->dyn, w->dyn_cap);
+    ASAN_UNPOISON_MEMORY_REGION(w->dyn, launch.dyn_smem);
+#endif
+    // A new block's shared memory holds garbage on a GPU; 0xFF bytes (NaN, -1) make a missing write visible.
+    poison_fill(w->dyn, launch.dyn_smem);
+  }
+}
+
+void block_rt::run_thread(thread_rt& t) {
+  tls_thread = &t;
+  ++progress_epoch;
+  tsan_acquire(&g_launch_anchor);
+  tsan_acquire(&w->start_anchor);
+  L->thunk(L->payload);
+}
+
+void block_rt::finish_thread(thread_rt& t) {
+  t.state = tstate::exited;
+  --live;
+  ++progress_epoch;
+  tsan_release(&w->exit_anchor);
+  tsan_release(&g_done_anchor);
+  warp_rt& wp = warps[t.warp];
+  const unsigned bit = 1u << t.lane;
+  wp.exited |= bit;
+  for (const warp_slot& s : wp.slots) {
+    if (s.active && (s.mask & bit) && !(s.arrived & bit)) {
+      report_error(s.where,
+                   "%s: lane %u of warp %u exited, but lanes %s wait for it here (mask 0x%08x names it); every lane "
+                   "in the mask must reach the same %s",
+                   op_name(s.op), t.lane, t.warp, lane_list(s.arrived).c_str(), s.mask, op_name(s.op));
+      context_note();
+      abandon(cudaErrorLaunchFailure, true);
+    }
+  }
+}
+
+void block_rt::context_note() const {
+  const launch_config& c = *L->cfg;
+  report_note("in block (%u,%u,%u) of the kernel launched at %s:%u with grid (%u,%u,%u) and block (%u,%u,%u)",
+              block_idx.x, block_idx.y, block_idx.z, c.where.file_name(), static_cast<unsigned>(c.where.line()),
+              c.grid.x, c.grid.y, c.grid.z, c.block.x, c.block.y, c.block.z);
+}
+
+std::string block_rt::describe(const thread_rt& t) const {
+  char buf[512];
+  switch (t.state) {
+    case tstate::exited: return "exited";
+    case tstate::unstarted: return "not started";
+    case tstate::barrier:
+      std::snprintf(buf, sizeof buf, "wait at %s at %s:%u", barrier_name(t.bkind), t.where.file_name(),
+                    static_cast<unsigned>(t.where.line()));
+      return buf;
+    case tstate::warp:
+      std::snprintf(buf, sizeof buf, "wait in %s (mask 0x%08x) at %s:%u", op_name(t.wop), t.wmask,
+                    t.where.file_name(), static_cast<unsigned>(t.where.line()));
+      return buf;
+    case tstate::ready:
+      if (t.spinning) {
+        std::snprintf(buf, sizeof buf, "spin (atomicCAS/atomicExch/__nanosleep) at %s:%u", t.where.file_name(),
+                      static_cast<unsigned>(t.where.line()));
+        return buf;
+      }
+      return "runnable";
+  }
+  return "?";
+}
+
+void block_rt::positions_note() const {
+  std::vector<std::pair<std::string, std::vector<unsigned>>> groups;
+  std::map<std::string, std::size_t> index;
+  for (const thread_rt& t : threads) {
+    const std::string d = describe(t);
+    auto [it, added] = index.try_emplace(d, groups.size());
+    if (added) groups.push_back({d, {}});
+    groups[it->second].second.push_back(t.linear);
+  }
+  report_note("where the threads of this block are (linear index = threadIdx.x + threadIdx.y*blockDim.x + ...):");
+  for (const auto& [what, ids] : groups) {
+    std::string list;
+    for (std::size_t i = 0; i < ids.size();) {
+      std::size_t j = i;
+      while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
+      if (!list.empty()) list += ", ";
+      list += (i == j) ? std::to_string(ids[i]) : std::to_string(ids[i]) + "-" + std::to_string(ids[j]);
+      i = j + 1;
+      if (list.size() > 200) {
+        list += ", ...";
+        break;
+      }
+    }
+    report_note("  thread%s %s: %s", ids.size() == 1 ? "" : "s", list.c_str(), what.c_str());
+  }
+}
+
+void block_rt::go_home(fiber* self) {
+  switch_to(self, &w->home, true);
+  __builtin_unreachable();
+}
+
+/// TSan: the threads of an abandoned block never exit, so they never publish what they did; without this the
+/// host's later reuse of memory they touched (the launch's arguments on its stack) would be reported as a race.
+void block_rt::release_abandoned() {
+#if WS_TSAN
+  fiber* cur = tls_fiber;
+  for (thread_rt& t : threads) {
+    if (t.state == tstate::exited || t.state == tstate::unstarted || t.f == nullptr || t.f == cur) continue;
+    __tsan_switch_to_fiber(t.f->tsan, 1);  // only TSan's notion of the current thread moves, not the stack
+    __tsan_release(&g_done_anchor);
+    __tsan_release(&w->exit_anchor);
+  }
+  __tsan_switch_to_fiber(cur->tsan, 1);
+  __tsan_release(&g_done_anchor);
+  __tsan_release(&w->exit_anchor);
+#endif
+}
+
+void block_rt::abandon(cudaError_t code, bool sticky) {
+  release_abandoned();
+  if (sticky) {
+    set_sticky_error(code);
+  } else {
+    set_last_error(code);
+  }
+  L->aborted.store(true);
+  go_home(tls_fiber);
+}
+
+void block_rt::next(fiber* self, bool self_free) {
+  for (;;) {
+    while (++cursor < static_cast<int>(n)) {
+      thread_rt& t = threads[static_cast<unsigned>(cursor)];
+      if (t.state == tstate::ready) {
+        if (t.f == self) {
+          tls_thread = &t;
+          return;
+        }
+        switch_to(self, t.f, self_free);
+        return;
+      }
+      if (t.state == tstate::unstarted) {
+        t.state = tstate::ready;
+        if (self_free && reuse_fibers) {
+          t.f = self;
+          self->thread = &t;
+          return;  // the caller's loop runs t on this fiber
+        }
+        fiber* f = take_fresh();
+        t.f = f;
+        f->thread = &t;
+        f->ctx = fctx::make_fcontext(f->stack_lo + f->stack_size, f->stack_size, &fiber_entry);
+        switch_to(self, f, self_free);
+        return;
+      }
+    }
+    if (!end_of_pass()) go_home(self);
+    cursor = -1;
+  }
+}
+
+bool block_rt::end_of_pass() {
+  if (live == 0) return false;
+  if (live > n_barrier + n_warp) return true;  // someone yielded: another pass
+  if (n_warp > 0) {
+    const thread_rt* first = nullptr;
+    for (const thread_rt& t : threads)
+      if (t.state == tstate::warp) {
+        first = &t;
+        break;
+      }
+    report_error(first->where,
+                 "deadlock: %s in warp %u waits for lanes that can never arrive (they wait at a barrier or in "
+                 "another collective)",
+                 op_name(first->wop), first->warp);
+    context_note();
+    positions_note();
+    set_sticky_error(cudaErrorLaunchFailure);
+    L->aborted.store(true);
+    release_abandoned();
+    return false;
+  }
+  if (barrier_mismatch) {
+    report_error(barrier_where,
+                 "divergent __syncthreads(): the threads of block (%u,%u,%u) wait at different barriers, so none of "
+                 "them can complete (a barrier inside a branch or loop that not every thread takes?)",
+                 block_idx.x, block_idx.y, block_idx.z);
+    context_note();
+    positions_note();
+    set_sticky_error(cudaErrorLaunchFailure);
+    L->aborted.store(true);
+    release_abandoned();
+    return false;
+  }
+  // Everyone alive is at the same barrier: release it. Exited threads count as arrived, as on Volta and later.
+  switch (barrier_kind_) {
+    case barrier_kind::plain: barrier_result = 0; break;
+    case barrier_kind::count: barrier_result = static_cast<int>(barrier_true); break;
+    case barrier_kind::all: barrier_result = barrier_true == n_barrier; break;
+    case barrier_kind::any: barrier_result = barrier_true > 0; break;
+  }
+  for (thread_rt& t : threads)
+    if (t.state == tstate::barrier) t.state = tstate::ready;
+  n_barrier = 0;
+  barrier_true = 0;
+  ++barrier_gen;
+  return true;
+}
+
+void fiber_entry(fctx::transfer_t t) {
+  auto* prev = static_cast<fiber*>(t.data);
+  prev->ctx = t.fctx;
+#if WS_ASAN
+  __sanitizer_finish_switch_fiber(nullptr, &prev->asan_bottom, &prev->asan_size);
+#endif
+  block_rt& b = current_block();
+  fiber* self = tls_fiber;
+  for (;;) {
+    thread_rt& th = *self->thread;
+    b.run_thread(th);
+    quiet_scope q;
+    b.finish_thread(th);
+    b.next(self, true);
+  }
+}
+
+// ---- worker pool ----
+class pool {
+ public:
+  static pool& get() {
+    static pool* p = new pool;  // never destroyed: workers may still sleep on its condition variable at exit
+    return *p;
+  }
+
+  void run(launch_rt& L) {
+    std::lock_guard<std::mutex> serial(launch_mutex_);  // one grid at a time, as on the default stream
+    static thread_local std::unique_ptr<worker> mine;
+    if (!mine) mine = std::make_unique<worker>();
+    tls_worker = mine.get();
+    const unsigned helpers =
+        static_cast<unsigned>(std::min<std::uint64_t>(worker_count() - 1, L.blocks > 0 ? L.blocks - 1 : 0));
+    if (helpers == 0) {
+      mine->run(L);
+      return;
+    }
+    start_threads(worker_count() - 1);
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      job_ = &L;
+      job_helpers_ = helpers;
+      pending_ = helpers;
+      ++generation_;
+    }
+    cv_.notify_all();
+    mine->run(L);
+    std::unique_lock<std::mutex> lock(m_);
+    done_cv_.wait(lock, [&] { return pending_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void start_threads(unsigned count) {
+    while (threads_ < count) {
+      const unsigned id = ++threads_;
+      std::thread([this, id] { helper_main(id); }).detach();
+    }
+  }
+
+  void helper_main(unsigned id) {
+    worker w;
+    tls_worker = &w;
+    std::uint64_t seen = 0;
+    for (;;) {
+      launch_rt* L = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [&] { return generation_ != seen; });
+        seen = generation_;
+        if (id > job_helpers_) continue;
+        L = job_;
+      }
+      w.run(*L);
+      {
+        std::lock_guard<std::mutex> lock(m_);
+        if (--pending_ == 0) done_cv_.notify_one();
+      }
+    }
+  }
+
+  std::mutex launch_mutex_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::condition_variable done_cv_;
+  launch_rt* job_ = nullptr;
+  unsigned job_helpers_ = 0;
+  unsigned pending_ = 0;
+  std::uint64_t generation_ = 0;
+  unsigned threads_ = 0;
+};
+
+std::uint64_t splitmix64(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+std::atomic<std::uint64_t> g_launch_counter{0};
+
+/// Everything a launch can get wrong before it runs; reports and returns false.
+bool launch_is_valid(const launch_config& c) {
+  const dim3 b = c.block, g = c.grid;
+  const std::uint64_t threads = std::uint64_t{b.x} * b.y * b.z;
+  const char* why = nullptr;
+  char buf[256];
+  if (b.x == 0 || b.y == 0 || b.z == 0) {
+    why = "the block has a zero dimension";
+  } else if (g.x == 0 || g.y == 0 || g.z == 0) {
+    why = "the grid has a zero dimension (did (n + 255) / 256 round down to 0, or is n negative?)";
+  } else if (b.x > 1024 || b.y > 1024 || b.z > 64) {
+    why = "a block dimension exceeds the limits (1024, 1024, 64)";
+  } else if (threads > 1024) {
+    std::snprintf(buf, sizeof buf, "the block has %llu threads, more than the 1024 allowed",
+                  static_cast<unsigned long long>(threads));
+    why = buf;
+  } else if (g.x > 2147483647u || g.y > 65535u || g.z > 65535u) {
+    why = "a grid dimension exceeds the limits (2^31-1, 65535, 65535)";
+  }
+  if (why != nullptr) {
+    if (!quiet()) {
+      report_error(c.where,
+                   "invalid launch configuration <<<(%u,%u,%u), (%u,%u,%u)>>>: %s; the kernel does not run "
+                   "(cudaGetLastError returns cudaErrorInvalidConfiguration)",
+                   g.x, g.y, g.z, b.x, b.y, b.z, why);
+    }
+    set_last_error(cudaErrorInvalidConfiguration);
+    return false;
+  }
+  const std::size_t limit = std::max<std::size_t>(k_static_smem_limit, dynamic_smem_limit());
+  if (c.shared_bytes > limit) {
+    if (!quiet()) {
+      report_error(c.where,
+                   "the launch asks for %zu bytes of dynamic shared memory, more than the %zu allowed (raise it "
+                   "with cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); the "
+                   "kernel does not run (cudaErrorInvalidValue)",
+                   c.shared_bytes, limit);
+    }
+    set_last_error(cudaErrorInvalidValue);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---- entry points used by the headers ----
+
+void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const void* const* pointer_args,
+                std::size_t arg_count) {
+  if (tls_thread != nullptr) {
+    device_fatal(cudaErrorNotSupported, "launching a kernel from device code (dynamic parallelism) is not supported",
+                 cfg.where);
+  }
+  if (sticky_error() != cudaSuccess) return;  // a failed kernel poisons the context, as on a GPU
+  if (!launch_is_valid(cfg)) return;
+  for (std::size_t i = 0; i < arg_count; ++i) {
+    const void* p = pointer_args[i];
+    if (p == nullptr) continue;
+    const mem_lookup m = find_memory(p, true);
+    if (m.state == mem_lookup::status::live) continue;
+    if (m.state == mem_lookup::status::freed) {
+      report_error(cfg.where,
+                   "kernel argument %zu is %p, which points into %s that cudaFree released at %s:%u (allocated at "
+                   "%s:%u): use after free; the kernel does not run",
+                   i + 1, p, mem_kind_name(m.kind), m.freed_at.file_name(), static_cast<unsigned>(m.freed_at.line()),
+                   m.allocated.file_name(), static_cast<unsigned>(m.allocated.line()));
+    } else {
+      report_error(cfg.where,
+                   "kernel argument %zu is the host pointer %p (not from cudaMalloc, cudaMallocManaged or "
+                   "cudaMallocHost); a GPU cannot dereference it: copy the data with cudaMemcpy and pass the device "
+                   "pointer. The kernel does not run",
+                   i + 1, p);
+    }
+    report_note("a GPU would fault: the next synchronising call returns cudaErrorIllegalAddress");
+    set_sticky_error(cudaErrorIllegalAddress);
+    return;
+  }
+
+  launch_rt L;
+  L.cfg = &cfg;
+  L.thunk = thunk;
+  L.payload = payload;
+  L.blocks = std::uint64_t{cfg.grid.x} * cfg.grid.y * cfg.grid.z;
+  L.threads_per_block = cfg.block.x * cfg.block.y * cfg.block.z;
+  L.dyn_smem = cfg.shared_bytes;
+  if (const std::uint64_t seed = block_seed(); seed != 0 && L.blocks > 1) {
+    // An affine permutation of the block indices: O(1) state, different for every launch, same for every run.
+    std::uint64_t s = seed ^ (g_launch_counter.fetch_add(1) * 0x9e3779b97f4a7c15ull);
+    std::uint64_t a = 1 + splitmix64(s) % (L.blocks - 1);
+    while (std::gcd(a, L.blocks) != 1) a = 1 + splitmix64(s) % (L.blocks - 1);
+    L.perm_a = a;
+    L.perm_c = splitmix64(s) % L.blocks;
+  }
+  tsan_release(&g_launch_anchor);
+  pool::get().run(L);
+  tsan_acquire(&g_done_anchor);
+}
+
+int block_barrier(barrier_kind kind, int predicate, source_location where) {
+  quiet_scope q;
+  thread_rt* t = current_thread();
+  if (t == nullptr) {
+    report_error(where, "%s called outside a kernel", barrier_name(kind));
+    return 0;
+  }
+  block_rt& b = current_block();
+  if (b.n_barrier == 0) {
+    b.barrier_where = where;
+    b.barrier_kind_ = kind;
+  } else if (!same_place(b.barrier_where, where)) {
+    b.barrier_mismatch = true;
+  }
+  t->state = tstate::barrier;
+  t->bkind = kind;
+  t->where = where;
+  t->spinning = false;
+  ++b.n_barrier;
+  b.barrier_true += predicate != 0;
+  ++b.progress_epoch;
+  // Two anchors alternate by barrier generation: a fast thread's release for the next barrier must not be seen
+  // by a slow thread still acquiring this one (that would hide races).
+  [[maybe_unused]] char* anchor = &b.barrier_anchor[b.barrier_gen & 1u];
+  tsan_release(anchor);
+  b.next(tls_fiber, false);
+  tsan_acquire(anchor);
+  return b.barrier_result;
+}
+
+void spin_yield(source_location where) {
+  quiet_scope q;
+  thread_rt* t = current_thread();
+  if (t == nullptr) {
+    std::this_thread::yield();
+    return;
+  }
+  block_rt& b = current_block();
+  if (b.spin_epoch != b.progress_epoch) {
+    b.spin_epoch = b.progress_epoch;
+    b.spin_count = 0;
+    b.spin_start = std::chrono::steady_clock::now();
+  }
+  if ((++b.spin_count & 1023u) == 0) {
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - b.spin_start).count();
+    if (waited > spin_timeout_seconds()) {
+      t->spinning = true;
+      t->where = where;
+      report_error(where,
+                   "livelock: threads have spun for %.0f s without any thread of the block making progress (waiting "
+                   "for a lock or flag that is never released, or for another block?)",
+                   waited);
+      b.context_note();
+      b.positions_note();
+      b.abandon(cudaErrorLaunchTimeout, true);
+    }
+  }
+  if (b.live <= 1) {
+    std::this_thread::yield();  // maybe another block (on another worker) will release it
+    return;
+  }
+  t->spinning = true;
+  t->where = where;
+  b.next(tls_fiber, false);
+  t->spinning = false;
+}
+
+void device_fatal(cudaError_t code, const char* what, source_location where) {
+  quiet_scope q;
+  thread_rt* t = current_thread();
+  report_error(where, "%s", what);
+  if (t == nullptr) std::abort();
+  block_rt& b = current_block();
+  report_note("thread (%u,%u,%u)", t->thread_idx.x, t->thread_idx.y, t->thread_idx.z);
+  b.context_note();
+  b.abandon(code, true);
+}
+
+void* shared_alloc(const void* key, std::size_t size, std::size_t align, source_location where) {
+  quiet_scope q;
+  if (current_thread() == nullptr) {
+    report_error(where, "a __shared__ variable is used outside a kernel");
+    std::abort();
+  }
+  block_rt& b = current_block();
+  worker& w = *b.w;
+  for (const shared_decl& d : b.decls)
+    if (d.key == key) return w.arena + d.offset;
+  const std::size_t a = std::max<std::size_t>(align, WS_ASAN ? 32 : 16);
+  const std::size_t offset = (b.arena_used + a - 1) / a * a;
+  const std::size_t new_static = (b.static_bytes + align - 1) / align * align + size;
+  const std::size_t limit = std::max<std::size_t>(k_static_smem_limit, dynamic_smem_limit());
+  if (new_static > k_static_smem_limit || new_static + b.L->dyn_smem > limit) {
+    report_error(where,
+                 "this __shared__ variable (%zu bytes) brings the block's shared memory to %zu bytes static + %zu "
+                 "dynamic, more than the %zu allowed (static __shared__ alone may use 48 KiB); the launch fails "
+                 "(cudaErrorInvalidValue)",
+                 size, new_static, b.L->dyn_smem, new_static > k_static_smem_limit ? k_static_smem_limit : limit);
+    b.context_note();
+    b.abandon(cudaErrorInvalidValue, false);
+  }
+  if (offset + size + k_redzone > w.arena_cap) {
+    report_error(where, "too many __shared__ variables for the memory-check arena");
+    b.context_note();
+    b.abandon(cudaErrorInvalidValue, false);
+  }
+  b.arena_used = offset + size + k_redzone;
+  b.static_bytes = new_static;
+  char* p = w.arena + offset;
+#if WS_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, size);  // the redzone after it stays poisoned: out-of-bounds is reported
+#endif
+  // Shared memory starts as garbage on a GPU; poison it so a read before any write (or a missing barrier) shows.
+  poison_fill(p, size);
+  b.decls.push_back(shared_decl{key, offset});
+  return p;
+}
+
+void* dynamic_shared_base(source_location where) {
+  if (current_thread() == nullptr) {
+    report_error(where, "extern __shared__ memory is used outside a kernel");
+    std::abort();
+  }
+  block_rt& b = current_block();
+  return b.w->dyn;
+}
+
+unsigned lane_id() { return current_thread()->lane; }
+
+unsigned live_lanes() {
+  thread_rt* t = current_thread();
+  if (t == nullptr) return 0xffffffffu;
+  const warp_rt& wp = current_block().warps[t->warp];
+  return wp.exists & ~wp.exited;
+}
+
+namespace {
+
+/// Computes every participating lane's result once all of them have arrived.
+void complete_collective(block_rt& b, warp_rt& wp, warp_slot& s, unsigned warp_index) {
+  thread_rt* base = &b.threads[warp_index * 32u];
+  const unsigned m = s.mask;
+  auto lanes = [m](auto fn) {
+    for (unsigned l = 0; l < 32; ++l)
+      if ((m >> l) & 1u) fn(l);
+  };
+  switch (s.op) {
+    case warp_op::sync:
+    case warp_op::wmma_load:
+    case warp_op::wmma_store:
+    case warp_op::wmma_mma:
+      lanes([&](unsigned l) { base[l].wresult = 0; });
+      break;
+    case warp_op::shfl:
+      lanes([&](unsigned l) {
+        const unsigned src = base[l].wparam;
+        // A source lane outside the mask is undefined on a GPU; returning the caller's own value is one outcome.
+        base[l].wresult = (src < 32 && ((m >> src) & 1u)) ? base[src].wvalue : base[l].wvalue;
+      });
+      break;
+    case warp_op::ballot:
+    case warp_op::any:
+    case warp_op::all: {
+      unsigned bits = 0;
+      lanes([&](unsigned l) {
+        if (base[l].wvalue) bits |= 1u << l;
+      });
+      const std::uint64_t r = s.op == warp_op::ballot ? bits : s.op == warp_op::any ? (bits != 0) : (bits == m);
+      lanes([&](unsigned l) { base[l].wresult = r; });
+      break;
+    }
+    case warp_op::match_any:
+      lanes([&](unsigned l) {
+        unsigned same = 0;
+        lanes([&](unsigned k) {
+          if (base[k].wvalue == base[l].wvalue) same |= 1u << k;
+        });
+        base[l].wresult = same;
+      });
+      break;
+    case warp_op::match_all: {
+      bool all = true;
+      const unsigned first = static_cast<unsigned>(__builtin_ctz(m));
+      lanes([&](unsigned l) { all = all && base[l].wvalue == base[first].wvalue; });
+      lanes([&](unsigned l) { base[l].wresult = all ? m : 0u; });
+      break;
+    }
+    default: {
+      std::uint64_t acc = 0;
+      bool first = true;
+      lanes([&](unsigned l) {
+        const std::uint64_t v = base[l].wvalue & 0xffffffffu;
+        const auto sv = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
+        const auto sa = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc));
+        if (first) {
+          acc = v;
+          first = false;
+          return;
+        }
+        switch (s.op) {
+          case warp_op::reduce_add: acc = (acc + v) & 0xffffffffu; break;
+          case warp_op::reduce_min: acc = static_cast<std::uint32_t>(std::min(sa, sv)); break;
+          case warp_op::reduce_max: acc = static_cast<std::uint32_t>(std::max(sa, sv)); break;
+          case warp_op::reduce_umin: acc = std::min(acc, v); break;
+          case warp_op::reduce_umax: acc = std::max(acc, v); break;
+          case warp_op::reduce_and: acc &= v; break;
+          case warp_op::reduce_or: acc |= v; break;
+          case warp_op::reduce_xor: acc ^= v; break;
+          default: break;
+        }
+      });
+      lanes([&](unsigned l) { base[l].wresult = acc; });
+      break;
+    }
+  }
+  lanes([&](unsigned l) {
+    if (base[l].state == tstate::warp) {
+      base[l].state = tstate::ready;
+      --b.n_warp;
+    }
+  });
+  s.active = false;
+  s.parity ^= 1u;
+  (void)wp;
+}
+
+}  // namespace
+
+std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, unsigned param,
+                              source_location where) {
+  quiet_scope q;
+  thread_rt* t = current_thread();
+  if (t == nullptr) {
+    report_error(where, "%s called outside a kernel", op_name(op));
+    return value;
+  }
+  block_rt& b = current_block();
+  warp_rt& wp = b.warps[t->warp];
+  const unsigned bit = 1u << t->lane;
+  const unsigned m = mask & wp.exists;  // lanes beyond a partial last warp do not exist: ignore them
+  if (!(m & bit)) {
+    report_error(where, "%s: lane %u of warp %u calls it with mask 0x%08x, which does not include the lane itself",
+                 op_name(op), t->lane, t->warp, mask);
+    b.context_note();
+    b.abandon(cudaErrorLaunchFailure, true);
+  }
+  if (m & wp.exited) {
+    report_error(where,
+                 "%s: the mask 0x%08x names lanes %s of warp %u, which have already exited (an early return before "
+                 "a full-warp operation?)",
+                 op_name(op), mask, lane_list(m & wp.exited).c_str(), t->warp);
+    b.context_note();
+    b.abandon(cudaErrorLaunchFailure, true);
+  }
+  int slot = -1;
+  for (int i = 0; i < k_warp_slots; ++i) {
+    const warp_slot& s = wp.slots[i];
+    if (s.active && (s.mask & m)) {
+      slot = i;
+      break;
+    }
+  }
+  if (slot >= 0) {
+    warp_slot& s = wp.slots[slot];
+    if (s.mask != m) {
+      report_error(where,
+                   "warp mask mismatch: lane %u of warp %u calls %s with mask 0x%08x, but lanes %s wait in %s at "
+                   "%s:%u with mask 0x%08x",
+                   t->lane, t->warp, op_name(op), mask, lane_list(s.arrived).c_str(), op_name(s.op),
+                   s.where.file_name(), static_cast<unsigned>(s.where.line()), s.mask);
+      b.context_note();
+      b.abandon(cudaErrorLaunchFailure, true);
+    }
+    if (s.op != op || (op != warp_op::sync && !same_place(s.where, where))) {
+      report_error(where, "lane %u of warp %u reaches %s here, but lanes %s of its warp wait in %s at %s:%u",
+                   t->lane, t->warp, op_name(op), lane_list(s.arrived).c_str(), op_name(s.op), s.where.file_name(),
+                   static_cast<unsigned>(s.where.line()));
+      b.context_note();
+      b.abandon(cudaErrorLaunchFailure, true);
+    }
+  } else {
+    for (int i = 0; i < k_warp_slots; ++i)
+      if (!wp.slots[i].active) {
+        slot = i;
+        break;
+      }
+    if (slot < 0) {
+      report_error(where, "%s: more than %d groups of one warp are in different collectives at once", op_name(op),
+                   k_warp_slots);
+      b.context_note();
+      b.abandon(cudaErrorLaunchFailure, true);
+    }
+    warp_slot& s = wp.slots[slot];
+    s.active = true;
+    s.op = op;
+    s.mask = m;
+    s.arrived = 0;
+    s.where = where;
+  }
+  warp_slot& s = wp.slots[slot];
+  t->wvalue = value;
+  t->wparam = param;
+  t->wop = op;
+  t->wmask = m;
+  t->where = where;
+  t->spinning = false;
+  s.arrived |= bit;
+  ++b.progress_epoch;
+  [[maybe_unused]] char* anchor = &s.anchor[s.parity];
+  tsan_release(anchor);
+  if (s.arrived == s.mask) {
+    complete_collective(b, wp, s, t->warp);
+  } else {
+    t->state = tstate::warp;
+    t->wslot = slot;
+    ++b.n_warp;
+    b.next(tls_fiber, false);
+  }
+  tsan_acquire(anchor);
+  return t->wresult;
+}
+
+}  // namespace cudacpu::detail
+
+#if WS_ASAN
+/// Called by AddressSanitizer before it prints a report: explain shared-memory hits in CUDA terms.
+extern "C" void __asan_on_error() {
+  const auto* a = static_cast<const char*>(__asan_get_report_address());
+  const unsigned n = std::min(cudacpu::detail::g_arena_count.load(), 512u);
+  for (unsigned i = 0; i < n; ++i) {
+    const char* b = cudacpu::detail::g_arenas[i].begin.load();
+    if (b != nullptr && a >= b && a < b + cudacpu::detail::g_arenas[i].size.load()) {
+      std::fprintf(stderr,
+                   "cudacpu: note: the address below is in a block's __shared__ memory: an out-of-bounds __shared__ "
+                   "access (ASan calls it use-after-poison: the poisoned bytes are redzones around each __shared__ "
+                   "variable); the learner's line is frame #0 below\n");
+      return;
+    }
+  }
+}
+#endif

@@ -1,0 +1,181 @@
+/// @file
+/// @brief cudacpu zoo: the runtime API's checks and error codes: launch configuration errors, cudaMemcpy range
+///        and direction errors, host pointers passed to kernels, use after cudaFree, sticky errors, events,
+///        streams and device properties.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "zoo_check.h"
+
+__global__ void set_flag(int* flag) {
+  if (threadIdx.x == 0 && blockIdx.x == 0) *flag = 1;
+}
+
+__global__ void touch_dynamic(int* flag) {
+  extern __shared__ unsigned char big[];
+  big[threadIdx.x] = 1;
+  if (threadIdx.x == 0 && blockIdx.x == 0) *flag = big[0];
+}
+
+__global__ void divergent_barrier(int* flag) {
+  if (threadIdx.x < 16) {
+    __syncthreads();
+  } else {
+    __syncthreads();
+  }
+  *flag = 1;
+}
+
+/// Clears every error (sticky ones too) so the next test starts clean.
+static void reset_device() { REQUIRE(cudaDeviceReset() == cudaSuccess); }
+
+TEST_CASE("bad launch configurations return CUDA's error codes and do not run the kernel", "[cudacpu][runtime]") {
+  struct bad {
+    dim3 grid, block;
+    std::size_t smem;
+    cudaError_t expected;
+  };
+  const bad cases[] = {
+      {dim3(1), dim3(1025), 0, cudaErrorInvalidConfiguration},   // more than 1024 threads
+      {dim3(1), dim3(32, 32, 2), 0, cudaErrorInvalidConfiguration},
+      {dim3(1), dim3(1, 1, 65), 0, cudaErrorInvalidConfiguration},  // block z > 64
+      {dim3(0), dim3(32), 0, cudaErrorInvalidConfiguration},        // empty grid
+      {dim3(1), dim3(32, 0), 0, cudaErrorInvalidConfiguration},
+      {dim3(1, 65536), dim3(32), 0, cudaErrorInvalidConfiguration},
+      {dim3(1), dim3(32), 64 * 1024, cudaErrorInvalidValue},  // dynamic shared memory above 48 KiB
+  };
+  zoo_buffer<int> flag(std::vector<int>(1, 0));
+  for (const bad& c : cases) {
+    set_flag<<<c.grid, c.block, c.smem>>>(flag.get());
+    REQUIRE(cudaGetLastError() == c.expected);
+    REQUIRE(cudaGetLastError() == cudaSuccess);  // not sticky
+    REQUIRE(flag.download()[0] == 0);
+  }
+  set_flag<<<1, 1024>>>(flag.get());
+  REQUIRE(cudaGetLastError() == cudaSuccess);
+  REQUIRE(flag.download()[0] == 1);
+}
+
+TEST_CASE("cudaFuncSetAttribute raises the dynamic shared memory limit", "[cudacpu][runtime]") {
+  {
+    zoo_buffer<int> flag(std::vector<int>(1, 0));
+    ZOO_CHECK(cudaFuncSetAttribute(touch_dynamic, cudaFuncAttributeMaxDynamicSharedMemorySize, 100 * 1024));
+    touch_dynamic<<<2, 64, 100 * 1024>>>(flag.get());
+    ZOO_CHECK(cudaGetLastError());
+    REQUIRE(flag.download()[0] == 1);
+  }
+  reset_device();  // also restores the 48 KiB limit
+}
+
+TEST_CASE("cudaMemcpy past the end of an allocation is rejected and copies nothing", "[cudacpu][runtime][memcpy]") {
+  int* d = nullptr;
+  ZOO_CHECK(cudaMalloc(&d, 10 * sizeof(int)));
+  std::vector<int> h(11, 5);
+  REQUIRE(cudaMemcpy(d, h.data(), 11 * sizeof(int), cudaMemcpyHostToDevice) == cudaErrorInvalidValue);
+  REQUIRE(cudaMemcpy(h.data(), d + 5, 6 * sizeof(int), cudaMemcpyDeviceToHost) == cudaErrorInvalidValue);
+  REQUIRE(cudaMemset(d + 1, 0, 10 * sizeof(int)) == cudaErrorInvalidValue);
+  REQUIRE(cudaGetLastError() == cudaErrorInvalidValue);
+  ZOO_CHECK(cudaMemcpy(d, h.data(), 10 * sizeof(int), cudaMemcpyHostToDevice));
+  ZOO_CHECK(cudaFree(d));
+}
+
+TEST_CASE("cudaMemcpy with the wrong direction or a bad kind is rejected", "[cudacpu][runtime][memcpy]") {
+  int* d = nullptr;
+  ZOO_CHECK(cudaMalloc(&d, 4 * sizeof(int)));
+  int h[4] = {1, 2, 3, 4};
+  REQUIRE(cudaMemcpy(h, d, sizeof h, cudaMemcpyHostToDevice) == cudaErrorInvalidValue);  // swapped
+  REQUIRE(cudaMemcpy(d, h, sizeof h, cudaMemcpyDeviceToHost) == cudaErrorInvalidValue);  // swapped
+  REQUIRE(cudaMemcpy(d, h, sizeof h, cudaMemcpyDeviceToDevice) == cudaErrorInvalidValue);
+  REQUIRE(cudaMemcpy(d, h, sizeof h, static_cast<cudaMemcpyKind>(7)) == cudaErrorInvalidMemcpyDirection);
+  REQUIRE(h[0] == 1);
+  ZOO_CHECK(cudaMemcpy(d, h, sizeof h, cudaMemcpyDefault));
+  ZOO_CHECK(cudaFree(d));
+  (void)cudaGetLastError();
+}
+
+TEST_CASE("a host pointer passed to a kernel is reported and poisons the context like a GPU fault",
+          "[cudacpu][runtime][pointers]") {
+  int host_flag = 0;
+  set_flag<<<1, 32>>>(&host_flag);
+  REQUIRE(host_flag == 0);  // the kernel did not run
+  REQUIRE(cudaDeviceSynchronize() == cudaErrorIllegalAddress);
+  REQUIRE(cudaGetLastError() == cudaErrorIllegalAddress);  // sticky
+  int* d = nullptr;
+  REQUIRE(cudaMalloc(&d, 4) == cudaErrorIllegalAddress);
+  reset_device();
+  ZOO_CHECK(cudaMalloc(&d, 4));
+  ZOO_CHECK(cudaFree(d));
+}
+
+TEST_CASE("using memory after cudaFree is reported", "[cudacpu][runtime][pointers]") {
+  int* d = nullptr;
+  ZOO_CHECK(cudaMalloc(&d, 16 * sizeof(int)));
+  ZOO_CHECK(cudaFree(d));
+  int h[16] = {};
+  REQUIRE(cudaMemcpy(d, h, sizeof h, cudaMemcpyHostToDevice) == cudaErrorInvalidValue);
+  REQUIRE(cudaFree(d) == cudaErrorInvalidValue);  // double free
+  REQUIRE(cudaGetLastError() == cudaErrorInvalidValue);
+  set_flag<<<1, 1>>>(d + 3);
+  REQUIRE(cudaDeviceSynchronize() == cudaErrorIllegalAddress);
+  reset_device();
+}
+
+TEST_CASE("a divergent __syncthreads abandons the block, sets a sticky launch failure and the process goes on",
+          "[cudacpu][runtime][barrier]") {
+  {
+    zoo_buffer<int> flag(std::vector<int>(1, 0));
+    divergent_barrier<<<1, 64>>>(flag.get());
+    REQUIRE(cudaGetLastError() == cudaErrorLaunchFailure);
+    REQUIRE(cudaDeviceSynchronize() == cudaErrorLaunchFailure);
+  }
+  reset_device();
+  int* d = nullptr;
+  ZOO_CHECK(cudaMalloc(&d, sizeof(int)));
+  set_flag<<<1, 1>>>(d);
+  ZOO_CHECK(cudaDeviceSynchronize());
+  ZOO_CHECK(cudaFree(d));
+}
+
+TEST_CASE("events measure elapsed time and streams accept work in order", "[cudacpu][runtime]") {
+  cudaEvent_t start, stop;
+  cudaStream_t s;
+  ZOO_CHECK(cudaEventCreate(&start));
+  ZOO_CHECK(cudaEventCreate(&stop));
+  ZOO_CHECK(cudaStreamCreate(&s));
+  zoo_buffer<int> flag(std::vector<int>(1, 0));
+  ZOO_CHECK(cudaEventRecord(start, s));
+  set_flag<<<4, 64, 0, s>>>(flag.get());
+  ZOO_CHECK(cudaEventRecord(stop, s));
+  ZOO_CHECK(cudaEventSynchronize(stop));
+  float ms = -1;
+  ZOO_CHECK(cudaEventElapsedTime(&ms, start, stop));
+  REQUIRE(ms >= 0.0f);
+  int h = 0;
+  ZOO_CHECK(cudaMemcpyAsync(&h, flag.get(), sizeof h, cudaMemcpyDeviceToHost, s));
+  ZOO_CHECK(cudaStreamSynchronize(s));
+  REQUIRE(h == 1);
+  ZOO_CHECK(cudaStreamDestroy(s));
+  ZOO_CHECK(cudaEventDestroy(start));
+  ZOO_CHECK(cudaEventDestroy(stop));
+}
+
+TEST_CASE("the CPU device reports sensible properties", "[cudacpu][runtime]") {
+  int count = 0;
+  ZOO_CHECK(cudaGetDeviceCount(&count));
+  REQUIRE(count == 1);
+  cudaDeviceProp p;
+  ZOO_CHECK(cudaGetDeviceProperties(&p, 0));
+  REQUIRE(std::string(p.name).find("WarpSpeed cudacpu") == 0);
+  REQUIRE(p.warpSize == 32);
+  REQUIRE(p.maxThreadsPerBlock == 1024);
+  REQUIRE(p.sharedMemPerBlock == 48 * 1024);
+  REQUIRE(p.multiProcessorCount >= 1);
+  int v = 0;
+  ZOO_CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrWarpSize, 0));
+  REQUIRE(v == 32);
+  REQUIRE(cudaSetDevice(1) == cudaErrorInvalidDevice);
+  REQUIRE(std::string(cudaGetErrorName(cudaErrorInvalidConfiguration)) == "cudaErrorInvalidConfiguration");
+  REQUIRE(std::string(cudaGetErrorString(cudaErrorIllegalAddress)) == "an illegal memory access was encountered");
+  REQUIRE(cudaGetLastError() == cudaErrorInvalidDevice);
+}
