@@ -74,7 +74,7 @@ TEST_CASE("vector add on the GPU matches the CPU reference on sizes around the b
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
   const auto report = ws::compare(expected, d_c.download(), ws::tolerance::exact());
-  INFO(report.summary(where(n, block_size)));
+  INFO(report.summary("c"));
   CHECK(report.ok());
   INFO(d_c.guard_report());
   CHECK(d_c.guards_intact());
@@ -101,7 +101,7 @@ TEST_CASE("every SAXPY version matches the CPU reference on sizes around the blo
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
   const auto report = ws::compare(expected, d_out.download(), saxpy_tolerance);
-  INFO(report.summary(context));
+  INFO(report.summary("out"));
   CHECK(report.ok());
   INFO(d_out.guard_report());
   CHECK(d_out.guards_intact());
@@ -124,7 +124,7 @@ TEST_CASE("SAXPY may write its result over y", "[lab01][gpu]") {
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
   const auto report = ws::compare(expected, d_y.to_vector(), saxpy_tolerance);
-  INFO(report.summary(std::string(version)));
+  INFO(report.summary("y"));
   CHECK(report.ok());
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("the host SAXPY wrapper copies in, computes and copies the result back
   lab01::saxpy_gpu(0.5f, x.data(), y.data(), out.data(), n, block_size);
 
   const auto report = ws::compare(expected, out.span(), saxpy_tolerance);
-  INFO(report.summary(where(n, block_size)));
+  INFO(report.summary("out"));
   CHECK(report.ok());
   INFO(out.guard_report());
   CHECK(out.guards_intact());

@@ -31,48 +31,41 @@ cmd_start() {
   ws_build default
 
   printf '\n%sWarpSpeed: why and how GPUs accelerate deep learning, built by you.%s\n\n' "$WS_BOLD" "$WS_RESET"
-  local lesson next_lesson="" next_lab="" nn title lab_dir status mark
+  local lesson nn title lab_dir status mark next_lesson="" next_lab="" next_status=""
   for lesson in "$WS_ROOT"/lessons/[0-9][0-9]_*.md; do
     nn=$(basename "$lesson" | cut -d_ -f1)
-    title=$(grep -m1 '^# ' "$lesson" | sed -e 's/^# //' -e 's/ *{#.*}$//')
-    lab_dir=$(ls -d "$WS_ROOT"/labs/"${nn}"_*/ 2>/dev/null | head -n 1)
+    title=$(grep -m1 '^# ' "$lesson" | sed -e 's/^# //' -e 's/ *{#.*}$//' || true)
+    lab_dir=$(find "$WS_ROOT/labs" -mindepth 1 -maxdepth 1 -type d -name "${nn}_*" | sort | head -n 1)
     if [[ -z "$lab_dir" ]]; then
-      printf '  %s  %-44s %s\n' "$nn" "$title" "${WS_DIM}reading${WS_RESET}"
-      [[ -z "$next_lesson" && -z "$next_lab" && $nn == 00 ]] && next_lesson="$lesson"
+      printf '  %-40s %s\n' "$title" "${WS_DIM}read it${WS_RESET}"
       continue
     fi
-    lab_dir="${lab_dir%/}"
     status=$(ws_lab_status "$lab_dir")
     case "$status" in
       passing) mark="${WS_GREEN}passing${WS_RESET}" ;;
       "not started") mark="${WS_YELLOW}not started${WS_RESET}" ;;
       *) mark="${WS_RED}${status}${WS_RESET}" ;;
     esac
-    printf '  %s  %-44s lab %s: %s\n' "$nn" "$title" "${lab_dir#"$WS_ROOT"/}" "$mark"
+    printf '  %-40s lab %-22s %s\n' "$title" "${lab_dir#"$WS_ROOT"/labs/}" "$mark"
     if [[ -z "$next_lab" && $status != passing ]]; then
-      next_lab="$lab_dir"
-      next_lesson="$lesson"
+      next_lab="$lab_dir" next_lesson="$lesson" next_status="$status"
     fi
   done
 
   printf '\n%sNext step%s\n' "$WS_BOLD" "$WS_RESET"
   if [[ -z "$next_lab" ]]; then
-    printf '  Every lab passes. Compare your speed with ./course bench, or revisit a lesson.\n'
+    printf '  Every lab passes. Compare your speed with ./course bench vector_add, or revisit a lesson.\n'
     return 0
   fi
-  local nn_lab main_file
+  local nn_lab edit_file step=1
   nn_lab=$(basename "$next_lab" | cut -d_ -f1)
-  main_file=$(grep -l "TODO(lab$nn_lab)" "$next_lab"/* 2>/dev/null | head -n 1)
-  [[ -z "$main_file" ]] && main_file=$(ls "$next_lab"/*.cu 2>/dev/null | head -n 1)
-  local first_lesson="$WS_ROOT/lessons/00_why_gpus.md"
-  if [[ $nn_lab == 01 && "$(ws_lab_status "$next_lab")" == "not started" && -f "$first_lesson" ]]; then
-    printf '  1. Read %s and run ./course doctor: it measures this machine.\n' "${first_lesson#"$WS_ROOT"/}"
-    printf '  2. Read %s\n' "${next_lesson#"$WS_ROOT"/}"
-    printf '  3. Edit %s (look for TODO(lab%s))\n' "${main_file#"$WS_ROOT"/}" "$nn_lab"
-    printf '  4. Run  ./course check %s\n' "$nn_lab"
-  else
-    printf '  1. Read %s\n' "${next_lesson#"$WS_ROOT"/}"
-    printf '  2. Edit %s (look for TODO(lab%s))\n' "${main_file#"$WS_ROOT"/}" "$nn_lab"
-    printf '  3. Run  ./course check %s\n' "$nn_lab"
+  edit_file=$(grep -l "TODO(lab$nn_lab)" "$next_lab"/*.cu "$next_lab"/*.cpp "$next_lab"/*.h 2>/dev/null | head -n 1 || true)
+  [[ -n "$edit_file" ]] || edit_file="$next_lab"
+  if [[ $nn_lab == 01 && $next_status == "not started" && -f "$WS_ROOT/lessons/00_why_gpus.md" ]]; then
+    printf '  %d. Read lessons/00_why_gpus.md and run ./course doctor: your first measurement is this machine.\n' $step
+    step=$((step + 1))
   fi
+  printf '  %d. Read %s\n' $step "${next_lesson#"$WS_ROOT"/}"
+  printf '  %d. Edit %s (look for TODO(lab%s))\n' $((step + 1)) "${edit_file#"$WS_ROOT"/}" "$nn_lab"
+  printf '  %d. Run  ./course check %s\n' $((step + 2)) "$nn_lab"
 }
