@@ -13,13 +13,23 @@ cmd_bench() {
       *) name="$1"; shift ;;
     esac
   done
-  local workloads="vector_add"
+  local workloads="vector_add cudacpu"
   [[ -n "$name" ]] || ws_die "which workload? usage: ./course bench NAME [--json FILE]; workloads: $workloads"
   [[ " $workloads " == *" $name "* ]] || ws_die "no benchmark called '$name'; workloads: $workloads"
 
   source "$WS_ROOT/tools/course/setup.sh"
   cmd_setup --if-needed
   ws_configure default
+  if [[ $name == cudacpu ]]; then
+    # The CPU backend itself: barrier cost per thread and a tiled matmul, on 1 worker and on all of them.
+    ws_build default cudacpu_bench
+    local workers
+    for workers in 1 "$(nproc)"; do
+      ws_info "CPU backend with WS_CPU_THREADS=$workers"
+      WS_CPU_THREADS=$workers "$WS_ROOT/build/default/tests/cudacpu/cudacpu_bench"
+    done
+    return 0
+  fi
   local targets=("bench_${name}_cudacpu") have_cuda=0
   grep -q '^WS_HAVE_CUDA:INTERNAL=ON' "$WS_ROOT/build/default/CMakeCache.txt" && have_cuda=1
   [[ $have_cuda == 1 ]] && targets+=("bench_${name}_cuda")

@@ -15,6 +15,10 @@ ws_run_tests() {
     ws_error "the tests did not finish in 600 s: a kernel or loop that never ends?"
     return 1
   fi
+  if printf '%s\n' "$out" | grep -q -E 'ERROR: AddressSanitizer|WARNING: ThreadSanitizer'; then
+    ws_sanitizer_summary <<<"$out"
+    return 1
+  fi
   # compact reporter: one line per failed assertion; make paths relative and keep the first few.
   local failures
   failures=$(printf '%s\n' "$out" | grep -E ': failed: |: FAILED|cudacpu: error|error: ' | sed "s|$WS_ROOT/||g")
@@ -29,6 +33,29 @@ ws_run_tests() {
   fi
   printf '  %s\n' "$(printf '%s\n' "$out" | grep -E '^(Passed|Failed|No tests ran)' | tail -n 1)"
   return "$rc"
+}
+
+# ws_sanitizer_summary: reads an AddressSanitizer/ThreadSanitizer report and prints what a learner needs: the
+# kind of bug, the access, the frames in the learner's files (labs/ or solutions/) and the summary line.
+ws_sanitizer_summary() {
+  local line frames=0
+  while IFS= read -r line; do
+    case "$line" in
+      *"ERROR: AddressSanitizer"*|*"WARNING: ThreadSanitizer"*)
+        printf '    %s\n' "$(sed -E 's/^==[0-9]+==//; s/ at pc .*//; s/ \(pid=[0-9]+\)//' <<<"$line")" ;;
+      "READ of size"*|"WRITE of size"*|"  Read of size"*|"  Write of size"*|"  Previous read"*|"  Previous write"*)
+        printf '    %s\n' "$(sed -E 's/^ +//; s/ at 0x[0-9a-f]+//; s/ (by )?thread .*//' <<<"$line")"
+        frames=0 ;;
+      *" #"[0-9]*" in "*/labs/*|*" #"[0-9]*" in "*/solutions/*)
+        if [[ $frames -lt 2 ]]; then
+          printf '      at %s\n' "$(sed -E "s|^ *#[0-9]+ 0x[0-9a-f]+ in ||; s|$WS_ROOT/||" <<<"$line")"
+          frames=$((frames + 1))
+        fi ;;
+      "SUMMARY: "*)
+        printf '    %s\n' "$(sed "s|$WS_ROOT/||" <<<"$line")"
+        return 0 ;;
+    esac
+  done
 }
 
 cmd_check() {
