@@ -166,8 +166,10 @@ int main(int argc, char* argv[]) {
     machine.set("cores", host.logical_cores);
     machine.set("gpu_name", device.available ? ws::json::value(device.name) : ws::json::value());
     machine.set("backend", gpu ? backend : "cpu");
-    machine.set("driver_version", device.available ? ws::json::value(device.driver_version) : ws::json::value());
-    machine.set("cuda_version", device.available ? ws::json::value(device.runtime_version) : ws::json::value());
+    // The CPU backend has no driver: its stand-in version numbers must not pass for a real machine's.
+    const bool real_gpu = gpu && std::string_view(backend) == "cuda";
+    machine.set("driver_version", real_gpu ? ws::json::value(device.driver_version) : ws::json::value());
+    machine.set("cuda_version", real_gpu ? ws::json::value(device.runtime_version) : ws::json::value());
     const char* commit = std::getenv("WS_GIT_COMMIT");
     machine.set("git_commit", commit != nullptr ? ws::json::value(commit) : ws::json::value());
     machine.set("date", today());
