@@ -532,15 +532,6 @@ TEST_CASE("the common-errors help lists every classic failure", "[tools][doctor]
 
 // ---- reports ------------------------------------------------------------------------------------------------------
 
-TEST_CASE("json_quote escapes quotes, control characters and invalid UTF-8", "[tools][doctor]") {
-  CHECK(json_quote("plain") == "\"plain\"");
-  CHECK(json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
-  CHECK(json_quote("tab\there\n") == "\"tab\\there\\n\"");
-  CHECK(json_quote(std::string("\x01", 1)) == "\"\\u0001\"");
-  CHECK(json_quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");  // valid UTF-8 is kept
-  CHECK(json_quote("bad\xff") == "\"bad\\ufffd\"");
-}
-
 TEST_CASE("the JSON report is well-formed whatever the machine reports", "[tools][doctor]") {
   auto f = GENERATE(machine_without_driver(), machine_with_h100());
   f.driver.devices.push_back(h100());

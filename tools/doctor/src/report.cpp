@@ -4,11 +4,13 @@
 #include "ws/doctor/report.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ws/doctor/analysis.hpp"
 #include "ws/doctor/parse.hpp"
+#include "ws/json.hpp"
 
 namespace ws::doctor {
 namespace {
@@ -342,222 +344,134 @@ std::string render_common_errors(const facts& f, const render_options& options) 
 
 // ---- JSON ---------------------------------------------------------------------------------------------------------
 
-std::string json_quote(std::string_view text) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        continue;
-      case '\\':
-        out += "\\\\";
-        continue;
-      case '\n':
-        out += "\\n";
-        continue;
-      case '\r':
-        out += "\\r";
-        continue;
-      case '\t':
-        out += "\\t";
-        continue;
-      default:
-        break;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-      out += buffer;
-      continue;
-    }
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      continue;
-    }
-    // Copy a well-formed UTF-8 sequence; replace a stray byte with U+FFFD so the document stays valid.
-    const std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    bool valid = len != 0 && i + len <= text.size();
-    for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (valid) {
-      out.append(text.substr(i, len));
-      i += len - 1;
-    } else {
-      out += "\\ufffd";
-    }
-  }
-  return out + "\"";
-}
-
 namespace {
 
-/// A minimal pretty-printing JSON writer: it tracks commas and indentation, the caller the structure.
-class json_writer {
- public:
-  json_writer& open(char bracket) {
-    prefix();
-    out_.push_back(bracket);
-    first_.push_back(true);
-    return *this;
-  }
-  json_writer& close(char bracket) {
-    const bool empty = first_.back();
-    first_.pop_back();
-    if (!empty) newline();
-    out_.push_back(bracket);
-    return *this;
-  }
-  json_writer& key(std::string_view k) {
-    prefix();
-    out_ += json_quote(k) + ": ";
-    after_key_ = true;
-    return *this;
-  }
-  json_writer& str(std::string_view v) { return raw(json_quote(v)); }
-  json_writer& num(long long v) { return raw(std::to_string(v)); }
-  json_writer& boolean(bool v) { return raw(v ? "true" : "false"); }
-  json_writer& null() { return raw("null"); }
-  /// "" → null, else the string: absent facts read as null rather than as an empty string.
-  json_writer& str_or_null(std::string_view v) { return v.empty() ? null() : str(v); }
-  std::string finish() { return out_ + "\n"; }
+using ws::json::value;
 
- private:
-  json_writer& raw(const std::string& v) {
-    prefix();
-    out_ += v;
-    return *this;
-  }
-  void prefix() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    if (first_.empty()) return;
-    if (!first_.back()) out_.push_back(',');
-    first_.back() = false;
-    newline();
-  }
-  void newline() {
-    out_.push_back('\n');
-    out_.append(2 * first_.size(), ' ');
-  }
+/// "" → null, else the string: absent facts read as null rather than as an empty string.
+value str_or_null(const std::string& v) { return v.empty() ? value() : value(v); }
 
-  std::string out_;
-  std::vector<bool> first_;
-  bool after_key_ = false;
-};
-
-void write_error(json_writer& j, const char* name, const std::optional<cuda_error>& e) {
-  j.key(name);
-  if (!e) {
-    j.null();
-    return;
-  }
-  j.open('{').key("code").num(e->code).key("name").str(e->name).key("message").str(e->message).close('}');
+value error_json(const std::optional<cuda_error>& e) {
+  if (!e) return value();
+  return value::object().set("code", e->code).set("name", e->name).set("message", e->message);
 }
 
 }  // namespace
 
 std::string render_json(const facts& f) {
-  json_writer j;
-  j.open('{');
-  j.key("schema").str("ws-doctor/1");
+  value j = value::object();
+  j.set("schema", "ws-doctor/1");
 
   const auto& h = f.host;
-  j.key("machine").open('{');
-  j.key("cpu_model")
-      .str(h.cpu_model)
-      .key("logical_cpus")
-      .num(h.logical_cpus)
-      .key("physical_cores")
-      .num(h.physical_cores);
-  j.key("memory_bytes")
-      .num(static_cast<long long>(h.memory_bytes))
-      .key("os")
-      .str(h.os_name)
-      .key("kernel")
-      .str(h.kernel);
-  j.key("cpu_arch").str(h.cpu_arch).key("wsl").boolean(h.is_wsl).key("container").boolean(h.is_container);
-  j.key("macos").boolean(h.is_macos).key("root").boolean(h.is_root);
-  j.close('}');
+  value machine = value::object();
+  machine.set("cpu_model", h.cpu_model)
+      .set("logical_cpus", h.logical_cpus)
+      .set("physical_cores", h.physical_cores)
+      .set("memory_bytes", h.memory_bytes)
+      .set("os", h.os_name)
+      .set("kernel", h.kernel)
+      .set("cpu_arch", h.cpu_arch)
+      .set("wsl", h.is_wsl)
+      .set("container", h.is_container)
+      .set("macos", h.is_macos)
+      .set("root", h.is_root);
+  j.set("machine", std::move(machine));
 
-  j.key("tools").open('[');
+  value tools = value::array();
   for (const auto& t : f.tools) {
-    j.open('{').key("id").str(t.id).key("name").str(t.name).key("required").boolean(t.required);
-    j.key("found").boolean(t.found).key("ok").boolean(tool_ok(t)).key("version").str_or_null(t.version);
-    j.key("minimum").str_or_null(t.minimum).key("path").str_or_null(t.path).key("on_path").boolean(t.found &&
-                                                                                                   !t.off_path);
-    j.key("note").str_or_null(t.note).key("install").str(t.install).close('}');
+    tools.push_back(value::object()
+                        .set("id", t.id)
+                        .set("name", t.name)
+                        .set("required", t.required)
+                        .set("found", t.found)
+                        .set("ok", tool_ok(t))
+                        .set("version", str_or_null(t.version))
+                        .set("minimum", str_or_null(t.minimum))
+                        .set("path", str_or_null(t.path))
+                        .set("on_path", t.found && !t.off_path)
+                        .set("note", str_or_null(t.note))
+                        .set("install", t.install));
   }
-  j.close(']');
+  j.set("tools", std::move(tools));
 
   const auto& d = f.driver;
-  j.key("driver").open('{');
-  j.key("nvidia_pci_devices").num(d.nvidia_pci_devices).key("kernel_module").boolean(d.kernel_module);
-  j.key("kernel_module_version").str_or_null(d.kernel_module_version).key("nouveau").boolean(d.nouveau_loaded);
-  j.key("device_nodes").boolean(d.dev_nodes).key("nvidia_smi").str_or_null(d.nvidia_smi);
-  j.key("nvidia_smi_ok").boolean(d.nvidia_smi_ok);
-  j.key("libcuda_loaded").boolean(d.libcuda_loaded).key("libcuda_path").str_or_null(d.libcuda_path);
-  j.key("libcuda_error").str_or_null(d.libcuda_error);
-  write_error(j, "init_error", d.init_error);
-  j.key("cuda_version").num(d.version).key("cuda_version_string").str_or_null(cuda_version_string(d.version));
-  j.key("device_count").num(d.device_count);
-  j.key("devices").open('[');
+  value devices = value::array();
   for (const auto& dev : d.devices) {
-    j.open('{').key("ordinal").num(dev.ordinal).key("name").str(dev.name);
-    j.key("compute_capability").str(cc_string(dev)).key("sm").str(sm_string(dev)).key("sm_count").num(dev.sm_count);
-    j.key("clock_khz").num(dev.clock_khz).key("memory_clock_khz").num(dev.memory_clock_khz);
-    j.key("memory_bus_bits").num(dev.memory_bus_bits).key("memory_bytes").num(static_cast<long long>(dev.memory_bytes));
-    j.key("integrated").boolean(dev.integrated).close('}');
+    devices.push_back(value::object()
+                          .set("ordinal", dev.ordinal)
+                          .set("name", dev.name)
+                          .set("compute_capability", cc_string(dev))
+                          .set("sm", sm_string(dev))
+                          .set("sm_count", dev.sm_count)
+                          .set("clock_khz", dev.clock_khz)
+                          .set("memory_clock_khz", dev.memory_clock_khz)
+                          .set("memory_bus_bits", dev.memory_bus_bits)
+                          .set("memory_bytes", dev.memory_bytes)
+                          .set("integrated", dev.integrated));
   }
-  j.close(']');
-  j.key("profiling_admin_only");
-  if (d.profiling_admin_only)
-    j.num(*d.profiling_admin_only);
-  else
-    j.null();
-  j.key("cuda_visible_devices");
-  if (d.cuda_visible_devices_set)
-    j.str(d.cuda_visible_devices);
-  else
-    j.null();
-  j.close('}');
+  value driver = value::object();
+  driver.set("nvidia_pci_devices", d.nvidia_pci_devices)
+      .set("kernel_module", d.kernel_module)
+      .set("kernel_module_version", str_or_null(d.kernel_module_version))
+      .set("nouveau", d.nouveau_loaded)
+      .set("device_nodes", d.dev_nodes)
+      .set("nvidia_smi", str_or_null(d.nvidia_smi))
+      .set("nvidia_smi_ok", d.nvidia_smi_ok)
+      .set("libcuda_loaded", d.libcuda_loaded)
+      .set("libcuda_path", str_or_null(d.libcuda_path))
+      .set("libcuda_error", str_or_null(d.libcuda_error))
+      .set("init_error", error_json(d.init_error))
+      .set("cuda_version", d.version)
+      .set("cuda_version_string", str_or_null(cuda_version_string(d.version)))
+      .set("device_count", d.device_count)
+      .set("devices", std::move(devices))
+      .set("profiling_admin_only", d.profiling_admin_only ? value(*d.profiling_admin_only) : value())
+      .set("cuda_visible_devices", d.cuda_visible_devices_set ? value(d.cuda_visible_devices) : value());
+  j.set("driver", std::move(driver));
 
   const auto& r = f.runtime;
-  j.key("runtime").open('{');
-  j.key("loaded").boolean(r.loaded).key("path").str_or_null(r.path).key("load_error").str_or_null(r.load_error);
-  j.key("cuda_version").num(r.version).key("cuda_version_string").str_or_null(cuda_version_string(r.version));
-  j.key("device_count").num(r.device_count);
-  write_error(j, "device_count_error", r.device_count_error);
-  j.close('}');
-  j.key("toolkit_version").str_or_null(cuda_version_string(toolkit_version(f)));
+  j.set("runtime", value::object()
+                       .set("loaded", r.loaded)
+                       .set("path", str_or_null(r.path))
+                       .set("load_error", str_or_null(r.load_error))
+                       .set("cuda_version", r.version)
+                       .set("cuda_version_string", str_or_null(cuda_version_string(r.version)))
+                       .set("device_count", r.device_count)
+                       .set("device_count_error", error_json(r.device_count_error)));
+  j.set("toolkit_version", str_or_null(cuda_version_string(toolkit_version(f))));
 
   const auto& b = f.build;
-  j.key("build").open('{');
-  j.key("dir").str(b.dir).key("configured").boolean(b.configured).key("generated").boolean(b.generated);
-  j.key("cuda_compiler").str_or_null(b.cuda_compiler);
-  j.key("ws_cuda").str_or_null(b.ws_cuda).key("cuda_architectures").str_or_null(b.cuda_architectures);
-  j.key("code_targets").open('[');
-  for (const auto& t : b.targets) j.str(describe_target(t));
-  j.close(']');
-  j.close('}');
+  value targets = value::array();
+  for (const auto& t : b.targets) targets.push_back(describe_target(t));
+  j.set("build", value::object()
+                     .set("dir", b.dir)
+                     .set("configured", b.configured)
+                     .set("generated", b.generated)
+                     .set("cuda_compiler", str_or_null(b.cuda_compiler))
+                     .set("ws_cuda", str_or_null(b.ws_cuda))
+                     .set("cuda_architectures", str_or_null(b.cuda_architectures))
+                     .set("code_targets", std::move(targets)));
 
   const auto backend = choose_backend(f);
-  j.key("backend").open('{').key("name").str(backend.name).key("summary").str(backend.summary);
-  j.key("reason").str(backend.reason).close('}');
+  j.set("backend", value::object()
+                       .set("name", backend.name)
+                       .set("summary", backend.summary)
+                       .set("reason", backend.reason));
 
-  j.key("advice").open('[');
+  value advice = value::array();
   for (const auto& a : select_advice(f)) {
     static const char* const levels[] = {"info", "warning", "error"};
-    j.open('{').key("id").str(a.id).key("severity").str(levels[static_cast<int>(a.level)]).key("title").str(a.title);
-    j.key("text").open('[');
-    for (const auto& p : a.paragraphs) j.str(p);
-    j.close(']').close('}');
+    value text = value::array();
+    for (const auto& p : a.paragraphs) text.push_back(p);
+    advice.push_back(value::object()
+                         .set("id", a.id)
+                         .set("severity", levels[static_cast<int>(a.level)])
+                         .set("title", a.title)
+                         .set("text", std::move(text)));
   }
-  j.close(']');
-  j.key("course_ready").boolean(course_ready(f));
-  j.close('}');
-  return j.finish();
+  j.set("advice", std::move(advice));
+  j.set("course_ready", course_ready(f));
+  return j.dump() + "\n";
 }
 
 }  // namespace ws::doctor

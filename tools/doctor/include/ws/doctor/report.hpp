@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 #include "ws/doctor/facts.hpp"
 
@@ -24,10 +23,6 @@ std::string render_common_errors(const facts& f, const render_options& options);
 
 /// The same facts and conclusions as one JSON object (schema "ws-doctor/1"), ending in a newline.
 std::string render_json(const facts& f);
-
-/// `text` as a JSON string literal, quotes included; control characters and invalid UTF-8 bytes are escaped
-/// so the output stays valid JSON whatever a driver or tool printed.
-std::string json_quote(std::string_view text);
 
 /// A byte count for people: "7.7 GiB", "512 MiB", "0 B".
 std::string format_bytes(std::uint64_t bytes);
