@@ -1,8 +1,9 @@
 # The two backends that run CUDA code, and the one function that builds a target for either.
 #
-#   ws_link_cuda_backend(<target> BACKEND <cuda|cudacpu>)
+#   ws_link_cuda_backend(<target> BACKEND <cuda|cudacpu> [CHECK <memory|races>])
 #       Links the backend's runtime: CUDA::cudart for cuda, ws::cudacpu (stand-in cuda_runtime.h & co.) for cudacpu.
-#   ws_target_cuda_sources(<target> BACKEND <cuda|cudacpu> SOURCES <file.cu|file.cpp>...)
+#       CHECK links the cudacpu runtime built with that bug detector (ws_cudacpu_<mode>) whatever WS_CUDACPU_CHECK is.
+#   ws_target_cuda_sources(<target> BACKEND <cuda|cudacpu> [CHECK <memory|races>] SOURCES <file.cu|file.cpp>...)
 #       Adds sources to <target>. For cuda, .cu files compile with nvcc. For cudacpu, each .cu file is
 #       translated by ws_cudacpu_translate (keeping line numbers) and compiled as C++; .cpp files compile as they are.
 #
@@ -19,10 +20,16 @@ if(WS_HAVE_CUDA)
 endif()
 
 function(ws_link_cuda_backend target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND;CHECK" "")
+  if(arg_CHECK AND NOT (arg_BACKEND STREQUAL "cudacpu" AND arg_CHECK MATCHES "^(memory|races)$"))
+    message(FATAL_ERROR "ws_link_cuda_backend(${target}): CHECK takes memory or races, with BACKEND cudacpu")
+  endif()
   if(arg_BACKEND STREQUAL "cuda")
     target_link_libraries(${target} PUBLIC CUDA::cudart)
     target_compile_definitions(${target} PUBLIC WS_BACKEND_CUDA=1)
+  elseif(arg_BACKEND STREQUAL "cudacpu" AND arg_CHECK)
+    target_link_libraries(${target} PUBLIC ws_cudacpu_${arg_CHECK})
+    target_compile_definitions(${target} PUBLIC WS_BACKEND_CUDACPU=1)
   elseif(arg_BACKEND STREQUAL "cudacpu")
     target_link_libraries(${target} PUBLIC ws::cudacpu)
     target_compile_definitions(${target} PUBLIC WS_BACKEND_CUDACPU=1)
@@ -32,11 +39,11 @@ function(ws_link_cuda_backend target)
 endfunction()
 
 function(ws_target_cuda_sources target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND;CHECK" "SOURCES")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "ws_target_cuda_sources(${target}): unexpected arguments '${arg_UNPARSED_ARGUMENTS}'")
   endif()
-  ws_link_cuda_backend(${target} BACKEND ${arg_BACKEND})
+  ws_link_cuda_backend(${target} BACKEND ${arg_BACKEND} CHECK ${arg_CHECK})
   foreach(src IN LISTS arg_SOURCES)
     cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE OUTPUT_VARIABLE abs)
     cmake_path(GET abs EXTENSION LAST_ONLY ext)
