@@ -31,7 +31,7 @@ cmd_bench() {
     return 0
   fi
   local targets=("bench_${name}_cudacpu") have_cuda=0
-  grep -q '^WS_HAVE_CUDA:INTERNAL=ON' "$WS_ROOT/build/default/CMakeCache.txt" && have_cuda=1
+  ws_have_cuda default && have_cuda=1
   [[ $have_cuda == 1 ]] && targets+=("bench_${name}_cuda")
   ws_build default "${targets[@]}"
 

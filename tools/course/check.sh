@@ -82,7 +82,7 @@ cmd_check() {
   local targets=("${lab}_labs_cudacpu_tests")
   ws_configure "$preset"
   local have_cuda=0
-  grep -q '^WS_HAVE_CUDA:INTERNAL=ON' "$WS_ROOT/build/$preset/CMakeCache.txt" && have_cuda=1
+  ws_have_cuda "$preset" && have_cuda=1
   [[ $have_cuda == 1 ]] && targets+=("${lab}_labs_cuda_tests")
   ws_build "$preset" "${targets[@]}"
 

@@ -54,6 +54,11 @@ ws_build() {
   fi
 }
 
+# ws_have_cuda PRESET: true when that (configured) build makes the native CUDA backend.
+ws_have_cuda() {
+  grep -q '^WS_HAVE_CUDA:INTERNAL=ON' "$WS_ROOT/build/$1/CMakeCache.txt"
+}
+
 # ws_progress: passes a ninja log through, showing "[done/total]" on one terminal line while it runs.
 ws_progress() {
   local line shown=0
