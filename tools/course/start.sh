@@ -1,7 +1,6 @@
 # ./course start: the learner's main command. Sets up, builds, shows the lessons with each lab's status,
 # and names the exact next step.
 
-
 # ws_lab_status LAB_DIR: prints "not started", "passing" or "failing N of M".
 ws_lab_status() {
   local lab_dir="$1" nn lab bin
