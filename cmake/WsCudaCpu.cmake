@@ -6,6 +6,9 @@
 #   ws_target_cuda_sources(<target> BACKEND <cuda|cudacpu> [CHECK <memory|races>] SOURCES <file.cu|file.cpp>...)
 #       Adds sources to <target>. For cuda, .cu files compile with nvcc. For cudacpu, each .cu file is
 #       translated by ws_cudacpu_translate (keeping line numbers) and compiled as C++; .cpp files compile as they are.
+#   ws_link_cublas(<target> BACKEND <cuda|cudacpu>)
+#       cuBLAS for <target>: CUDA::cublas for cuda; for cudacpu the stand-in cublas_v2.h, which is header-only and
+#       comes with the runtime's include directory.
 #
 # WS_BACKENDS lists the backends this build makes: always cudacpu, plus cuda when WS_HAVE_CUDA.
 #
@@ -35,6 +38,15 @@ function(ws_link_cuda_backend target)
     target_compile_definitions(${target} PUBLIC WS_BACKEND_CUDACPU=1)
   else()
     message(FATAL_ERROR "ws_link_cuda_backend(${target}): BACKEND must be cuda or cudacpu, not '${arg_BACKEND}'")
+  endif()
+endfunction()
+
+function(ws_link_cublas target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND" "")
+  if(arg_BACKEND STREQUAL "cuda")
+    target_link_libraries(${target} PUBLIC CUDA::cublas)
+  elseif(NOT arg_BACKEND STREQUAL "cudacpu")
+    message(FATAL_ERROR "ws_link_cublas(${target}): BACKEND must be cuda or cudacpu, not '${arg_BACKEND}'")
   endif()
 endfunction()
 

@@ -1,4 +1,4 @@
-# ws_add_lab(NUMBER <NN> NAME <name> SOURCES <files>...)
+# ws_add_lab(NUMBER <NN> NAME <name> SOURCES <files>... [LIBRARIES <targets>...] [CUBLAS])
 #
 # For each tree (labs/ = the learner's files, solutions/ = the reference) and each backend in WS_BACKENDS, builds
 #   lab<NN>_<tree>_<backend>          a static library from <tree>/<NN>_<name>/<files>
@@ -8,32 +8,53 @@
 #   lab<NN>.<tree>.cudacpu  [gpu] test cases on the CPU backend labels lab<NN>;<tree>;cudacpu
 #   lab<NN>.<tree>.gpu      [gpu] test cases on a real GPU      labels lab<NN>;<tree>;gpu   (Skipped without one)
 #   lab<NN>.starter_fails   the pristine starter fails its [gpu] tests (label starter)
+#
+# A lab without .cu files is CPU-only (lab 02): one library lab<NN>_<tree> and one lab<NN>_<tree>_tests per tree,
+# no backends, only the lab<NN>.<tree>.cpu test, and starter_fails runs its [cpu] tests. `./course check` uses the
+# same rule (tools/course/check.sh).
+#
+# LIBRARIES are linked (PUBLIC) into every lab library, e.g. ws::openmp. CUBLAS links cuBLAS for each backend
+# (ws_link_cublas: the real one for cuda, the stand-in for cudacpu).
 function(ws_add_lab)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NUMBER;NAME" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "CUBLAS" "NUMBER;NAME" "SOURCES;LIBRARIES")
   set(lab "lab${arg_NUMBER}")
   set(test_source "${PROJECT_SOURCE_DIR}/tests/${lab}_${arg_NAME}.tests.cpp")
   set(timeout 300)
+  set(cuda_sources ${arg_SOURCES})
+  list(FILTER cuda_sources INCLUDE REGEX "\\.cu$")
 
   foreach(tree IN ITEMS labs solutions)
     set(lab_dir "${PROJECT_SOURCE_DIR}/${tree}/${arg_NUMBER}_${arg_NAME}")
     list(TRANSFORM arg_SOURCES PREPEND "${lab_dir}/" OUTPUT_VARIABLE sources)
+    set(labels ${lab} ${tree})
+
+    if(NOT cuda_sources)
+      set(lib ${lab}_${tree})
+      add_library(${lib} STATIC ${sources})
+      _ws_lab_library_settings(${lib})
+      target_link_libraries(${lib} PUBLIC ws::common)
+      add_executable(${lib}_tests "${test_source}")
+      target_link_libraries(${lib}_tests PRIVATE ${lib} ws_test_main_none Catch2::Catch2)
+      ws_set_warnings(${lib}_tests)
+      add_test(NAME ${lab}.${tree}.cpu COMMAND ${lib}_tests "[cpu]")
+      set_tests_properties(${lab}.${tree}.cpu PROPERTIES LABELS "${labels};cpu" TIMEOUT ${timeout})
+      continue()
+    endif()
+
     foreach(backend IN LISTS WS_BACKENDS)
       set(lib ${lab}_${tree}_${backend})
       add_library(${lib} STATIC)
       ws_target_cuda_sources(${lib} BACKEND ${backend} SOURCES ${sources})
-      target_include_directories(${lib} PUBLIC "${lab_dir}")
+      _ws_lab_library_settings(${lib})
       target_link_libraries(${lib} PUBLIC ws::common_${backend})
-      # The learner's code gets the warnings but never -Werror: a warning should not stop a lab from building.
-      if(tree STREQUAL "solutions")
-        ws_set_warnings(${lib})
+      if(arg_CUBLAS)
+        ws_link_cublas(${lib} BACKEND ${backend})
       endif()
-
       add_executable(${lib}_tests "${test_source}")
       target_link_libraries(${lib}_tests PRIVATE ${lib} ws_test_main_${backend} Catch2::Catch2)
       ws_set_warnings(${lib}_tests)
     endforeach()
 
-    set(labels ${lab} ${tree})
     add_test(NAME ${lab}.${tree}.cpu COMMAND ${lab}_${tree}_cudacpu_tests "[cpu]")
     set_tests_properties(${lab}.${tree}.cpu PROPERTIES LABELS "${labels};cpu" TIMEOUT ${timeout})
     add_test(NAME ${lab}.${tree}.cudacpu COMMAND ${lab}_${tree}_cudacpu_tests "[gpu]")
@@ -45,6 +66,20 @@ function(ws_add_lab)
     endif()
   endforeach()
 
-  add_test(NAME ${lab}.starter_fails COMMAND ${lab}_labs_cudacpu_tests "[gpu]" --reporter compact)
+  if(cuda_sources)
+    add_test(NAME ${lab}.starter_fails COMMAND ${lab}_labs_cudacpu_tests "[gpu]" --reporter compact)
+  else()
+    add_test(NAME ${lab}.starter_fails COMMAND ${lab}_labs_tests "[cpu]" --reporter compact)
+  endif()
   set_tests_properties(${lab}.starter_fails PROPERTIES LABELS "${lab};starter" WILL_FAIL TRUE TIMEOUT ${timeout})
 endfunction()
+
+# What every lab library gets, whatever its backend: its own folder on the include path, the caller's LIBRARIES,
+# and warnings (never -Werror for the learner's tree: a warning should not stop a lab from building).
+macro(_ws_lab_library_settings lib)
+  target_include_directories(${lib} PUBLIC "${lab_dir}")
+  target_link_libraries(${lib} PUBLIC ${arg_LIBRARIES})
+  if(tree STREQUAL "solutions")
+    ws_set_warnings(${lib})
+  endif()
+endmacro()

@@ -79,6 +79,17 @@ cmd_check() {
 
   source "$WS_ROOT/tools/course/setup.sh"
   cmd_setup --if-needed
+  # A lab without .cu files is CPU-only (the same rule as cmake/WsLab.cmake): one test binary, [cpu] tests only.
+  if ! compgen -G "$lab_dir/*.cu" >/dev/null; then
+    ws_configure "$preset"
+    ws_build "$preset" "${lab}_labs_tests"
+    printf '\n%sLab %s: %s%s\n' "$WS_BOLD" "${lab#lab}" "${lab_dir#"$WS_ROOT"/}" "$WS_RESET"
+    printf '  CPU tests:\n'
+    local rc=0
+    ws_run_tests "$WS_ROOT/build/$preset/tests/${lab}_labs_tests" "[cpu]" || rc=$?
+    ws_check_verdict "$lab" "$lab_dir" "$rc" ""
+    return
+  fi
   local targets=("${lab}_labs_cudacpu_tests")
   ws_configure "$preset"
   local have_cuda=0
@@ -108,9 +119,21 @@ cmd_check() {
   printf '  CPU tests:\n'
   ws_run_tests "$bin/${lab}_labs_cudacpu_tests" "[cpu]" || rc_cpu=$?
 
-  if [[ $rc_gpu == 0 && $rc_cpu == 0 ]]; then
-    printf '\n%sLab %s passes%s (kernels ran on %s).\n' "$WS_GREEN" "${lab#lab}" "$WS_RESET" "$backend"
-    [[ $backend == cudacpu ]] && printf 'Passing on the CPU backend means correct, not fast: run it on a GPU to see the speed.\n'
+  local rc=0
+  [[ $rc_gpu == 0 && $rc_cpu == 0 ]] || rc=1
+  ws_check_verdict "$lab" "$lab_dir" "$rc" "$backend"
+}
+
+# ws_check_verdict LAB LAB_DIR RC BACKEND: the closing line of ./course check; BACKEND is empty for a CPU-only lab.
+ws_check_verdict() {
+  local lab="$1" lab_dir="$2" rc="$3" backend="$4"
+  if [[ $rc == 0 ]]; then
+    if [[ -z $backend ]]; then
+      printf '\n%sLab %s passes.%s\n' "$WS_GREEN" "${lab#lab}" "$WS_RESET"
+    else
+      printf '\n%sLab %s passes%s (kernels ran on %s).\n' "$WS_GREEN" "${lab#lab}" "$WS_RESET" "$backend"
+      [[ $backend == cudacpu ]] && printf 'Passing on the CPU backend means correct, not fast: run it on a GPU to see the speed.\n'
+    fi
     return 0
   fi
   printf '\n%sLab %s does not pass yet.%s Edit the files in %s (look for TODO(%s)) and run ./course check %s again.\n' \
