@@ -1,0 +1,152 @@
+/// @file
+/// @brief Lab 03 tests: the CPU reference and every GPU matmul version against a double-precision reference.
+///
+/// Built against labs/ and solutions/ and for each backend (see cmake/WsLab.cmake). The shapes come from
+/// tests/support/matmul_testing.hpp (tile multiples and not, k = 0, n = 1, one 512^3). C is prefilled with NaN and
+/// fenced by guard bands, so a version that skips an element, or writes outside C, fails; a second run fences A and
+/// B with NaN, so one that reads outside them fails too. Measured: the [gpu] tests take about 1.5 s on the CPU
+/// backend on a 2-core machine.
+#include <catch2/catch.hpp>
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <cuda_runtime.h>
+
+#include <ws/compare.hpp>
+#include <ws/cuda_check.hpp>
+#include <ws/device_buffer.hpp>
+#include <ws/guard.hpp>
+
+#include "matmul_gpu.h"
+#include "support/matmul_testing.hpp"
+
+namespace {
+
+std::size_t elements(int rows, int cols) { return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols); }
+
+/// An input matrix on the device with a band of NaN before and after it. A read just outside A or B (say one past
+/// the end of the last row of A, while loading a tile) is often multiplied by a zero from the padding of the other
+/// tile, so it changes nothing in C; a NaN times zero is NaN, so here it does. (Without the bands, such a read goes
+/// past the allocation, which `--check memory` reports.)
+class nan_fenced_matrix {
+public:
+  explicit nan_fenced_matrix(const std::vector<float>& host) : storage_(host.size() + 2 * fence) {
+    storage_.fill_bytes(ws::nan_byte);
+    if (!host.empty()) {
+      WS_CUDA_CHECK(cudaMemcpy(data(), host.data(), host.size() * sizeof(float), cudaMemcpyHostToDevice));
+    }
+  }
+  [[nodiscard]] float* data() { return storage_.data() + fence; }
+
+private:
+  static constexpr std::size_t fence = ws::default_guard_elements;
+  ws::device_buffer<float> storage_;
+};
+
+}  // namespace
+
+TEST_CASE("the CPU reference matches the double-precision reference on every shape", "[lab03][cpu]") {
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const auto [m, n, k] = shape;
+  INFO(shape.name());
+  const auto a = ws_test::random_matrix(m, k, 1);
+  const auto b = ws_test::random_matrix(k, n, 2);
+  const auto expected = ws_test::reference_matmul(a, b, m, n, k);
+
+  ws::guarded_buffer<float> c(elements(m, n));
+  lab03::matmul_cpu_reference(a.data(), b.data(), c.data(), m, n, k);
+
+  const auto report = ws::compare(expected, c.span(), ws_test::matmul_tolerance(k));
+  INFO(report.summary("c", static_cast<std::size_t>(n)));
+  CHECK(report.ok());
+  INFO(c.guard_report());
+  CHECK(c.guards_intact());
+}
+
+TEST_CASE("every GPU version matches the double-precision reference on every shape", "[lab03][matmul][gpu]") {
+  const auto version = GENERATE(from_range(lab03::matmul_gpu_versions()));
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const auto [m, n, k] = shape;
+  const std::string context = std::string(version) + " " + shape.name();
+  INFO(context);
+  const auto a = ws_test::random_matrix(m, k, 3);
+  const auto b = ws_test::random_matrix(k, n, 4);
+  const auto expected = ws_test::reference_matmul(a, b, m, n, k);
+
+  const ws::device_buffer<float> d_a{std::span<const float>(a)};
+  const ws::device_buffer<float> d_b{std::span<const float>(b)};
+  ws::device_guarded_buffer<float> d_c(elements(m, n));
+  lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  const auto report = ws::compare(expected, d_c.download(), ws_test::matmul_tolerance(k));
+  INFO(report.summary("c", static_cast<std::size_t>(n)));
+  CHECK(report.ok());
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("no GPU version reads outside A or B", "[lab03][matmul][gpu]") {
+  const auto version = GENERATE(from_range(lab03::matmul_gpu_versions()));
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const auto [m, n, k] = shape;
+  const std::string context = std::string(version) + " " + shape.name() + ", A and B fenced by NaN";
+  INFO(context);
+  const auto a = ws_test::random_matrix(m, k, 5);
+  const auto b = ws_test::random_matrix(k, n, 6);
+  const auto expected = ws_test::reference_matmul(a, b, m, n, k);
+
+  nan_fenced_matrix d_a(a);
+  nan_fenced_matrix d_b(b);
+  ws::device_guarded_buffer<float> d_c(elements(m, n));
+  lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  const auto report = ws::compare(expected, d_c.download(), ws_test::matmul_tolerance(k));
+  INFO(report.summary("c", static_cast<std::size_t>(n)));
+  CHECK(report.ok());
+}
+
+TEST_CASE("every GPU version launches nothing and writes nothing when C is empty", "[lab03][matmul][gpu]") {
+  const auto version = GENERATE(from_range(lab03::matmul_gpu_versions()));
+  const auto shape = GENERATE(ws_test::matmul_shape{0, 7, 5}, ws_test::matmul_shape{7, 0, 5},
+                              ws_test::matmul_shape{0, 0, 0});
+  const auto [m, n, k] = shape;
+  const std::string context = std::string(version) + " " + shape.name();
+  INFO(context);
+  const auto a = ws_test::random_matrix(m, k, 7);
+  const auto b = ws_test::random_matrix(k, n, 8);
+
+  const ws::device_buffer<float> d_a{std::span<const float>(a)};
+  const ws::device_buffer<float> d_b{std::span<const float>(b)};
+  ws::device_guarded_buffer<float> d_c(elements(m, n));
+  lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+  CHECK(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(cudaGetLastError() == cudaSuccess);
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("the GPU versions leave no CUDA error behind", "[lab03][matmul][gpu]") {
+  const int m = 40;
+  const int n = 70;
+  const int k = 33;
+  const ws::device_buffer<float> d_a{std::span<const float>(ws_test::random_matrix(m, k, 9))};
+  const ws::device_buffer<float> d_b{std::span<const float>(ws_test::random_matrix(k, n, 10))};
+  ws::device_buffer<float> d_c(elements(m, n));
+  for (const auto version : lab03::matmul_gpu_versions()) {
+    INFO(version);
+    lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+    CHECK(cudaDeviceSynchronize() == cudaSuccess);
+    CHECK(cudaGetLastError() == cudaSuccess);
+  }
+}
+
+TEST_CASE("an unknown GPU matmul version is rejected by name", "[lab03][matmul][gpu]") {
+  CHECK_THROWS_AS(lab03::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 0, 0, 0), std::invalid_argument);
+  CHECK_THROWS_WITH(lab03::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 0, 0, 0),
+                    Catch::Matchers::Contains("warp_speed"));
+}
