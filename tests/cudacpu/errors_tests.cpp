@@ -151,3 +151,20 @@ TEST_CASE("races mode reports a missing __syncthreads as a shared-memory data ra
   CHECK(clean.output.find("after: cudaSuccess") != std::string::npos);
   CHECK(clean.exit_code == 0);
 }
+
+TEST_CASE("the cuBLAS stand-in reports a host pointer passed to cublasSgemm at the learner's line",
+          "[cudacpu][errors][cublas]") {
+  const child_result r = run_child(with_env(WS_BUG_CUBLAS_HOST));
+  INFO(r.output);
+  const std::string report = first_report(r.output);
+  CHECK(report.find(marked_place(src_dir + "/bug_cublas_host.cu", "cublas_host")) != std::string::npos);
+  CHECK(report.find("cublasSgemm: the matrix A") != std::string::npos);
+  CHECK(report.find("host pointer") != std::string::npos);
+  CHECK(r.output.find("status: CUBLAS_STATUS_INVALID_VALUE") != std::string::npos);
+  CHECK(r.exit_code == 0);
+  const child_result clean = run_child(with_env(WS_BUG_CUBLAS_HOST, "fixed"));
+  INFO(clean.output);
+  CHECK(clean.output.find("cudacpu: error") == std::string::npos);
+  CHECK(clean.output.find("status: CUBLAS_STATUS_SUCCESS") != std::string::npos);
+  CHECK(clean.exit_code == 0);
+}

@@ -13,6 +13,7 @@
 
 #include "cudacpu/defs.h"
 #include "cudacpu/types.h"
+#include "library_types.h"
 #include "cudacpu/api.h"
 #include "cudacpu/kernel.h"
 #include "cudacpu/warp.h"

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <source_location>
 
+#include "cudacpu/api.h"
 #include "cudacpu/types.h"
 
 namespace cudacpu::detail {
@@ -15,22 +16,17 @@ namespace cudacpu::detail {
 unsigned worker_count();
 /// Block-order seed: WS_CPU_SEED (0 = blocks in natural order), default fixed.
 std::uint64_t block_seed();
-/// WS_CPU_QUIET=1 silences reports of API misuse (kernel errors are always reported).
-bool quiet();
 /// Largest dynamic shared memory a launch may request (48 KiB, raised by cudaFuncSetAttribute).
 std::size_t dynamic_smem_limit();
 
 // ---- errors ----
-/// Prints "cudacpu: error: FILE:LINE: message" to stderr.
-void report_error(const std::source_location& where, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+// sticky_error(), quiet() and report_error() are declared in cudacpu/api.h: header-only libraries use them too.
 /// Prints an indented continuation line of a report.
 void report_note(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 /// Records a (non-sticky) error as the calling host thread's last error and returns it.
 cudaError_t set_last_error(cudaError_t e);
 /// Records a sticky error (a failed kernel): every later call returns it until cudaDeviceReset.
 void set_sticky_error(cudaError_t e);
-/// The sticky error, or cudaSuccess.
-cudaError_t sticky_error();
 
 // ---- allocations ----
 /// What a registered range is.

@@ -363,6 +363,39 @@ void unregister_device_range(void* p) {
   g_live.erase(reinterpret_cast<std::uintptr_t>(p));
 }
 
+bool check_device_range(const char* api, const char* role, const void* p, std::size_t bytes, const char* outcome,
+                        const std::source_location& where) {
+  if (bytes == 0) return true;
+  const mem_lookup m = find_memory(p);
+  if (m.state == mem_lookup::status::live) {
+    const std::uintptr_t offset = reinterpret_cast<std::uintptr_t>(p) - m.base;
+    if (offset + bytes <= m.size) return true;
+    if (!quiet()) {
+      report_error(where,
+                   "%s: the %s [%p, +%zu bytes) runs %zu bytes past the end of its %zu-byte %s (allocated at "
+                   "%s:%u; the range starts at byte offset %zu); %s",
+                   api, role, p, bytes, static_cast<std::size_t>(offset + bytes - m.size), m.size,
+                   mem_kind_name(m.kind), m.allocated.file_name(), static_cast<unsigned>(m.allocated.line()),
+                   static_cast<std::size_t>(offset), outcome);
+    }
+    return false;
+  }
+  if (quiet()) return false;
+  if (m.state == mem_lookup::status::freed) {
+    report_error(where,
+                 "%s: the %s %p points into %s that cudaFree released at %s:%u (allocated at %s:%u): a use after "
+                 "free (or a host pointer that reuses the address); %s",
+                 api, role, p, mem_kind_name(m.kind), m.freed_at.file_name(), static_cast<unsigned>(m.freed_at.line()),
+                 m.allocated.file_name(), static_cast<unsigned>(m.allocated.line()), outcome);
+  } else {
+    report_error(where,
+                 "%s: the %s %p is %s (not from cudaMalloc, cudaMallocManaged or cudaMallocHost); the GPU cannot "
+                 "use it: copy the data with cudaMemcpy and pass the device pointer; %s",
+                 api, role, p, p == nullptr ? "null" : "a host pointer", outcome);
+  }
+  return false;
+}
+
 void register_symbol(const void* symbol, std::size_t size) {
   std::lock_guard<std::mutex> lock(g_mem_mutex);
   g_live.try_emplace(reinterpret_cast<std::uintptr_t>(symbol),

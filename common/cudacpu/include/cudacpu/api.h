@@ -279,3 +279,29 @@ struct cudaPointerAttributes {
 };
 /// Classifies a pointer (device, managed, pinned host or unregistered).
 cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* attributes, const void* ptr);
+
+// ---- for header-only libraries on the runtime (the cuBLAS stand-in, cublas_v2.h) ----
+namespace cudacpu::detail {
+/// The sticky error of a failed kernel (every later call returns it until cudaDeviceReset), or cudaSuccess. Unlike
+/// cudaPeekAtLastError, a non-sticky last error does not count.
+cudaError_t sticky_error();
+/// True when WS_CPU_QUIET=1 asks to silence reports of API misuse (kernel errors are always reported).
+bool quiet();
+/// Prints "cudacpu: error: FILE:LINE: message" to stderr, whatever WS_CPU_QUIET says (callers check quiet()).
+/// @param where the learner's call
+/// @param fmt   printf format of the message
+void report_error(const std::source_location& where, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+/// Checks that a library call may use `bytes` bytes from `p` as device memory: they must lie inside one live
+/// allocation that a kernel may use (cudaMalloc, cudaMallocManaged, cudaMallocHost, a `__device__` variable), as a
+/// kernel's pointer arguments must. A host pointer, a pointer into freed memory or a range that runs past the end
+/// of its allocation is reported at `where` (unless WS_CPU_QUIET=1) and gives false.
+/// @param api     the library call, e.g. "cublasSgemm"
+/// @param role    what `p` is, e.g. "matrix A"
+/// @param p       the pointer the learner passed
+/// @param bytes   how many bytes from `p` the call touches; 0 accepts any pointer
+/// @param outcome what the call does about it, appended to the report, e.g. "returns CUBLAS_STATUS_INVALID_VALUE"
+/// @param where   the learner's call
+/// @return true when the range is usable
+bool check_device_range(const char* api, const char* role, const void* p, std::size_t bytes, const char* outcome,
+                        const std::source_location& where);
+}  // namespace cudacpu::detail
