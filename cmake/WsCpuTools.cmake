@@ -1,8 +1,10 @@
 # The CPU side of the matmul track: threads, the machine's own vector instructions, and the OpenBLAS yardstick.
 #
 #   ws::openmp        OpenMP for C++ (g++'s libgomp); required: lab 02 parallelizes its fastest version with it
-#   ws::native_simd   -march=native when the compiler takes it and WS_NATIVE_SIMD is ON: lab 02 picks its SIMD
-#                     micro-kernel (AVX-512, AVX2 or portable) from the macros that flag defines (__AVX512F__, ...)
+#   ws::cpu_kernel_flags  how a BLAS library is built: -O3 (at -O2, GCC 12 vectorizes only loops whose trip count
+#                     is a multiple of the vector width, so lab 02's ikj loop would stay scalar), and -march=native when
+#                     the compiler takes it and WS_NATIVE_SIMD is ON: lab 02 picks its SIMD micro-kernel (AVX-512,
+#                     AVX2 or portable) from the macros that flag defines (__AVX512F__, ...)
 #   ws::openblas      OpenBLAS's cblas_sgemm, for `./course bench matmul`; WS_HAVE_OPENBLAS says whether it was found
 #
 # Everything is built on the machine that runs it (a learner's laptop, CI, the GPU machine), so "native" is right:
@@ -17,11 +19,12 @@ add_library(ws::openmp ALIAS ws_openmp)
 
 option(WS_NATIVE_SIMD "Compile the CPU matmul kernels for this machine's vector instructions (-march=native)" ON)
 check_cxx_compiler_flag(-march=native WS_COMPILER_HAS_MARCH_NATIVE)
-add_library(ws_native_simd INTERFACE)
+add_library(ws_cpu_kernel_flags INTERFACE)
+target_compile_options(ws_cpu_kernel_flags INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3>)
 if(WS_NATIVE_SIMD AND WS_COMPILER_HAS_MARCH_NATIVE)
-  target_compile_options(ws_native_simd INTERFACE -march=native)
+  target_compile_options(ws_cpu_kernel_flags INTERFACE -march=native)
 endif()
-add_library(ws::native_simd ALIAS ws_native_simd)
+add_library(ws::cpu_kernel_flags ALIAS ws_cpu_kernel_flags)
 
 # Debian's libopenblas-dev installs cblas.h and libopenblas.so under an openblas-<threading>/ folder.
 find_path(WS_OPENBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES openblas-pthread openblas-openmp openblas-serial openblas
