@@ -1,0 +1,417 @@
+/// @file
+/// @brief Lab 04 tests: the fast FP32 kernels, the WMMA tensor-core kernel and the cuBLAS wrappers against a
+/// double-precision reference, and what FP16 and BF16 inputs cost in accuracy.
+///
+/// Built against labs/ and solutions/ and for each backend (see cmake/WsLab.cmake). The shapes come from
+/// tests/support/matmul_testing.hpp (tile multiples and not, k = 0, n = 1, one 512^3); 3x300x20 and 512^3 take the
+/// float4 paths, the others the element-wise ones. C is prefilled with NaN and fenced by guard bands, so a version
+/// that skips an element or writes outside C fails; A and B are fenced by NaN, so a read outside them that the
+/// zero padding would otherwise hide turns C into NaN.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <map>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <cublas_v2.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <ws/compare.hpp>
+#include <ws/cuda_check.hpp>
+#include <ws/device_buffer.hpp>
+#include <ws/guard.hpp>
+
+#include "matmul_fast.h"
+#include "support/matmul_testing.hpp"
+
+namespace {
+
+std::size_t elements(int rows, int cols) { return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols); }
+
+/// A problem's inputs and its double-precision reference, made once per shape and kept: the reference of the 512^3
+/// shape costs a good part of a second, and every version is checked against it.
+struct problem {
+  std::vector<float> a;         ///< m x k
+  std::vector<float> b;         ///< k x n
+  std::vector<float> expected;  ///< the double-precision reference of a · b, rounded to float
+};
+
+const problem& problem_for(const ws_test::matmul_shape& s) {
+  static std::map<std::tuple<int, int, int>, problem> cache;
+  const auto key = std::make_tuple(s.m, s.n, s.k);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    problem p;
+    p.a = ws_test::random_matrix(s.m, s.k, 41);
+    p.b = ws_test::random_matrix(s.k, s.n, 42);
+    p.expected = ws_test::reference_matmul(p.a, p.b, s.m, s.n, s.k);
+    it = cache.emplace(key, std::move(p)).first;
+  }
+  return it->second;
+}
+
+/// How to round a float to the 16-bit input type T, and back.
+template <class T>
+struct narrow;
+template <>
+struct narrow<__half> {
+  static __half from_float(float x) { return __float2half_rn(x); }
+  static float to_float(__half x) { return __half2float(x); }
+};
+template <>
+struct narrow<__nv_bfloat16> {
+  static __nv_bfloat16 from_float(float x) { return __float2bfloat16_rn(x); }
+  static float to_float(__nv_bfloat16 x) { return __bfloat162float(x); }
+};
+
+/// A problem's inputs rounded to T, and the double-precision reference of the rounded inputs: what a kernel that
+/// multiplies exactly and accumulates in float must reproduce up to float accumulation.
+template <class T>
+struct narrow_problem {
+  std::vector<T> a;                     ///< the inputs rounded to T
+  std::vector<T> b;                     ///< the inputs rounded to T
+  std::vector<float> expected_rounded;  ///< reference of the rounded inputs
+};
+
+/// Rounds @p x to T into @p out; returns the rounded values as floats.
+template <class T>
+std::vector<float> rounded(const std::vector<float>& x, std::vector<T>& out) {
+  out.resize(x.size());
+  std::vector<float> back(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    out[i] = narrow<T>::from_float(x[i]);
+    back[i] = narrow<T>::to_float(out[i]);
+  }
+  return back;
+}
+
+template <class T>
+const narrow_problem<T>& narrow_problem_for(const ws_test::matmul_shape& s) {
+  static std::map<std::tuple<int, int, int>, narrow_problem<T>> cache;
+  const auto key = std::make_tuple(s.m, s.n, s.k);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    const problem& p = problem_for(s);
+    narrow_problem<T> q;
+    const auto a = rounded(p.a, q.a);
+    const auto b = rounded(p.b, q.b);
+    q.expected_rounded = ws_test::reference_matmul(a, b, s.m, s.n, s.k);
+    it = cache.emplace(key, std::move(q)).first;
+  }
+  return it->second;
+}
+
+/// An input matrix on the device with a band of NaN before and after it. A read just outside A or B (say past the
+/// end of the last row while loading an edge tile) is often multiplied by a zero from the padding of the other
+/// tile and changes nothing; a NaN times zero is NaN, so here it shows in C.
+template <class T>
+class nan_fenced_matrix {
+public:
+  explicit nan_fenced_matrix(const std::vector<T>& host, std::size_t offset = 0)
+      : storage_(host.size() + 2 * fence + offset), offset_(offset) {
+    storage_.fill_bytes(ws::nan_byte);
+    if (!host.empty()) {
+      WS_CUDA_CHECK(cudaMemcpy(data(), host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
+    }
+  }
+  /// The first element; 16-byte aligned unless an offset was asked for.
+  [[nodiscard]] const T* data() const { return storage_.data() + fence + offset_; }
+  [[nodiscard]] T* data() { return storage_.data() + fence + offset_; }
+
+private:
+  static constexpr std::size_t fence = ws::default_guard_elements;
+  ws::device_buffer<T> storage_;
+  std::size_t offset_;
+};
+
+/// Compares @p got with @p expected under @p tol; @p label and the shape name the comparison in a failure.
+void check_close(const std::string& label, const ws_test::matmul_shape& s, std::span<const float> expected,
+                 std::span<const float> got, const ws::tolerance& tol) {
+  const auto report = ws::compare(expected, got, tol);
+  INFO(report.summary(label, static_cast<std::size_t>(s.n)));
+  CHECK(report.ok());
+}
+
+/// One cuBLAS handle for the whole run: creating one is slow on a GPU, and the tests never change its settings.
+cublasHandle_t cublas() {
+  static const cublasHandle_t handle = [] {
+    cublasHandle_t h = nullptr;
+    const cublasStatus_t status = cublasCreate(&h);
+    if (status != CUBLAS_STATUS_SUCCESS) {
+      throw std::runtime_error(std::string("cublasCreate failed: ") + cublasGetStatusString(status));
+    }
+    return h;
+  }();
+  return handle;
+}
+
+/// The WMMA kernel's C for shape @p s with inputs rounded to T, computed once and kept: both WMMA tests check it,
+/// against different references, and on the CPU backend one 512^3 run takes seconds. C's guard bands are checked
+/// by whichever test computes it.
+template <class T>
+const std::vector<float>& wmma_result(const ws_test::matmul_shape& s) {
+  static std::map<std::tuple<int, int, int>, std::vector<float>> cache;
+  const auto key = std::make_tuple(s.m, s.n, s.k);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    const auto& q = narrow_problem_for<T>(s);
+    const nan_fenced_matrix<T> d_a(q.a);
+    const nan_fenced_matrix<T> d_b(q.b);
+    ws::device_guarded_buffer<float> d_c(elements(s.m, s.n));
+    lab04::launch_matmul_wmma(d_a.data(), d_b.data(), d_c.data(), s.m, s.n, s.k);
+    WS_CUDA_CHECK(cudaDeviceSynchronize());
+    INFO(d_c.guard_report());
+    CHECK(d_c.guards_intact());
+    it = cache.emplace(key, d_c.download()).first;
+  }
+  return it->second;
+}
+
+/// Runs cuBLAS GemmEx on shape @p s with inputs rounded to T; returns C.
+template <class T>
+std::vector<float> run_gemmex(const ws_test::matmul_shape& s) {
+  const auto& q = narrow_problem_for<T>(s);
+  const nan_fenced_matrix<T> d_a(q.a);
+  const nan_fenced_matrix<T> d_b(q.b);
+  ws::device_guarded_buffer<float> d_c(elements(s.m, s.n));
+  lab04::matmul_cublas_gemmex(cublas(), d_a.data(), d_b.data(), d_c.data(), s.m, s.n, s.k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+  return d_c.download();
+}
+
+/// sqrt(sum (got - expected)^2 / sum expected^2): the error of a whole matrix, relative to its size. Unlike the
+/// largest element-wise relative error it is not dominated by the few results that cancel to almost zero.
+double normwise_relative_error(std::span<const float> expected, std::span<const float> got) {
+  double err = 0.0;
+  double ref = 0.0;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const double d = static_cast<double>(got[i]) - static_cast<double>(expected[i]);
+    err += d * d;
+    ref += static_cast<double>(expected[i]) * static_cast<double>(expected[i]);
+  }
+  return ref > 0.0 ? std::sqrt(err / ref) : 0.0;
+}
+
+/// The shapes with enough outputs (at least 1000) for an error statistic to mean something.
+std::vector<ws_test::matmul_shape> large_shapes() {
+  std::vector<ws_test::matmul_shape> out;
+  for (const auto& s : ws_test::matmul_shapes()) {
+    if (elements(s.m, s.n) >= 1000 && s.k > 0) out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the version lists name the versions the benchmark and the visualizer expect", "[lab04][cpu]") {
+  CHECK(lab04::matmul_fast_versions() ==
+        std::vector<std::string_view>{"regblock_1d", "regblock_2d", "vectorized", "warptiled", "double_buffered"});
+  CHECK(lab04::tensor_core_versions() == std::vector<std::string_view>{"wmma"});
+}
+
+TEST_CASE("bf16 inputs lose about 8 times more accuracy than fp16 inputs, both within the precision bound",
+          "[lab04][cpu]") {
+  // Host only: round the inputs, multiply exactly (in double) and compare with the product of the unrounded inputs.
+  // This is the error a tensor-core kernel cannot avoid; its float accumulation adds far less (see the WMMA tests).
+  // bf16 keeps 8 significand bits to fp16's 11, so its rounding error should be about 2^3 = 8 times larger.
+  const auto shape = GENERATE(from_range(large_shapes()));
+  const auto [m, n, k] = shape;
+  INFO(shape.name());
+  const auto& expected = problem_for(shape).expected;
+  const auto& f16 = narrow_problem_for<__half>(shape).expected_rounded;
+  const auto& b16 = narrow_problem_for<__nv_bfloat16>(shape).expected_rounded;
+
+  const auto report_f16 = ws::compare(expected, f16, ws::tolerance::for_precision(ws::eps_fp16, k));
+  const auto report_b16 = ws::compare(expected, b16, ws::tolerance::for_precision(ws::eps_bf16, k));
+  INFO(report_f16.summary("fp16 inputs", static_cast<std::size_t>(n)));
+  INFO(report_b16.summary("bf16 inputs", static_cast<std::size_t>(n)));
+  CHECK(report_f16.ok());
+  CHECK(report_b16.ok());
+
+  const double err_f16 = normwise_relative_error(expected, f16);
+  const double err_b16 = normwise_relative_error(expected, b16);
+  INFO("normwise relative error: fp16 " << err_f16 << ", bf16 " << err_b16 << ", ratio " << err_b16 / err_f16);
+  CHECK(err_f16 > 0.0);
+  CHECK(err_b16 > 4.0 * err_f16);
+  CHECK(err_b16 < 16.0 * err_f16);
+  CHECK(report_b16.max_abs_error > report_f16.max_abs_error);
+}
+
+TEST_CASE("every FP32 version matches the double-precision reference on every shape", "[lab04][matmul][gpu]") {
+  const auto version = GENERATE(from_range(lab04::matmul_fast_versions()));
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const auto [m, n, k] = shape;
+  const std::string label = std::string(version) + " " + shape.name();
+  INFO(label);
+  const auto& p = problem_for(shape);
+
+  const nan_fenced_matrix<float> d_a(p.a);
+  const nan_fenced_matrix<float> d_b(p.b);
+  ws::device_guarded_buffer<float> d_c(elements(m, n));
+  lab04::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  check_close(label, shape, p.expected, d_c.download(), ws_test::matmul_tolerance(k));
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("every FP32 version is right when its matrices are not 16-byte aligned", "[lab04][matmul][gpu]") {
+  // n and k are multiples of 4, so only the alignment of the pointers rules out float4 loads and stores here.
+  const auto version = GENERATE(from_range(lab04::matmul_fast_versions()));
+  const ws_test::matmul_shape shape{70, 132, 36};
+  const auto [m, n, k] = shape;
+  const std::string label = std::string(version) + " " + shape.name() + ", pointers 4 bytes past a 16-byte boundary";
+  INFO(label);
+  const auto& p = problem_for(shape);
+
+  const nan_fenced_matrix<float> d_a(p.a, 1);
+  const nan_fenced_matrix<float> d_b(p.b, 1);
+  ws::device_guarded_buffer<float> d_c(elements(m, n) + 1);
+  lab04::launch_matmul(version, d_a.data(), d_b.data(), d_c.data() + 1, m, n, k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  const auto got = d_c.download();
+  CHECK(std::isnan(got[0]));  // the element just before C: nothing may write it
+  check_close(label, shape, p.expected, std::span<const float>(got).subspan(1), ws_test::matmul_tolerance(k));
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("the WMMA kernel is exact up to float accumulation on inputs rounded to fp16 or bf16",
+          "[lab04][matmul][wmma][gpu]") {
+  // A product of two fp16 (or two bf16) values is exact in float, so the only error left is the float
+  // accumulation: the FP32 kernels' tolerance, against a reference computed from the rounded inputs.
+  const auto type = GENERATE(as<std::string>{}, "fp16", "bf16");
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const std::string label = "wmma " + type + " " + shape.name();
+  INFO(label);
+  const auto tol = ws_test::matmul_tolerance(shape.k);
+  if (type == "fp16") {
+    check_close(label, shape, narrow_problem_for<__half>(shape).expected_rounded, wmma_result<__half>(shape), tol);
+  } else {
+    check_close(label, shape, narrow_problem_for<__nv_bfloat16>(shape).expected_rounded,
+                wmma_result<__nv_bfloat16>(shape), tol);
+  }
+}
+
+TEST_CASE("the WMMA kernel stays within the fp16 or bf16 precision bound of the FP32 result",
+          "[lab04][matmul][wmma][gpu]") {
+  // What mixed precision costs: the same kernel against the reference of the unrounded FP32 inputs. The bound
+  // (ws::tolerance::for_precision) grows with the input type's epsilon: 2^-10 for fp16, 2^-7 for bf16.
+  const auto type = GENERATE(as<std::string>{}, "fp16", "bf16");
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const std::string label = "wmma " + type + " " + shape.name() + " vs FP32";
+  INFO(label);
+  const auto& expected = problem_for(shape).expected;
+  if (type == "fp16") {
+    check_close(label, shape, expected, wmma_result<__half>(shape),
+                ws::tolerance::for_precision(ws::eps_fp16, static_cast<std::size_t>(shape.k)));
+  } else {
+    check_close(label, shape, expected, wmma_result<__nv_bfloat16>(shape),
+                ws::tolerance::for_precision(ws::eps_bf16, static_cast<std::size_t>(shape.k)));
+  }
+}
+
+TEST_CASE("cuBLAS SGEMM called through the row-major wrapper matches the reference on every shape",
+          "[lab04][matmul][cublas][gpu]") {
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const auto [m, n, k] = shape;
+  const std::string label = "cublas sgemm " + shape.name();
+  INFO(label);
+  const auto& p = problem_for(shape);
+
+  const nan_fenced_matrix<float> d_a(p.a);
+  const nan_fenced_matrix<float> d_b(p.b);
+  ws::device_guarded_buffer<float> d_c(elements(m, n));
+  lab04::matmul_cublas_sgemm(cublas(), d_a.data(), d_b.data(), d_c.data(), m, n, k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+
+  check_close(label, shape, p.expected, d_c.download(), ws_test::matmul_tolerance(k));
+  INFO(d_c.guard_report());
+  CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("cuBLAS GemmEx with fp16 or bf16 inputs matches the rounded-input reference on every shape",
+          "[lab04][matmul][cublas][gpu]") {
+  const auto type = GENERATE(as<std::string>{}, "fp16", "bf16");
+  const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
+  const std::string label = "cublas gemmex " + type + " " + shape.name();
+  INFO(label);
+  const auto tol = ws_test::matmul_tolerance(shape.k);
+  if (type == "fp16") {
+    check_close(label, shape, narrow_problem_for<__half>(shape).expected_rounded, run_gemmex<__half>(shape), tol);
+  } else {
+    check_close(label, shape, narrow_problem_for<__nv_bfloat16>(shape).expected_rounded,
+                run_gemmex<__nv_bfloat16>(shape), tol);
+  }
+}
+
+TEST_CASE("a failing cuBLAS call is reported with the call's name", "[lab04][cublas][gpu]") {
+  // k = -1 is an invalid argument for cuBLAS (CUBLAS_STATUS_INVALID_VALUE); nothing is read or written.
+  ws::device_buffer<float> d(16);
+  ws::device_buffer<__half> d16(16);
+  CHECK_THROWS_AS(lab04::matmul_cublas_sgemm(cublas(), d.data(), d.data(), d.data(), 4, 4, -1), std::runtime_error);
+  CHECK_THROWS_WITH(lab04::matmul_cublas_sgemm(cublas(), d.data(), d.data(), d.data(), 4, 4, -1),
+                    Catch::Matchers::Contains("cublasSgemm"));
+  CHECK_THROWS_WITH(lab04::matmul_cublas_gemmex(cublas(), d16.data(), d16.data(), d.data(), 4, 4, -1),
+                    Catch::Matchers::Contains("cublasGemmEx"));
+}
+
+TEST_CASE("the launchers leave no CUDA error behind", "[lab04][gpu]") {
+  const ws_test::matmul_shape shape{17, 33, 65};
+  const auto& p = problem_for(shape);
+  const auto& q = narrow_problem_for<__half>(shape);
+  const auto& r = narrow_problem_for<__nv_bfloat16>(shape);
+  const ws::device_buffer<float> d_a{std::span<const float>(p.a)};
+  const ws::device_buffer<float> d_b{std::span<const float>(p.b)};
+  const ws::device_buffer<__half> d_a16{std::span<const __half>(q.a)};
+  const ws::device_buffer<__half> d_b16{std::span<const __half>(q.b)};
+  const ws::device_buffer<__nv_bfloat16> d_abf{std::span<const __nv_bfloat16>(r.a)};
+  const ws::device_buffer<__nv_bfloat16> d_bbf{std::span<const __nv_bfloat16>(r.b)};
+  ws::device_buffer<float> d_c(elements(shape.m, shape.n));
+  for (const auto version : lab04::matmul_fast_versions()) {
+    lab04::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), shape.m, shape.n, shape.k);
+  }
+  lab04::launch_matmul_wmma(d_a16.data(), d_b16.data(), d_c.data(), shape.m, shape.n, shape.k);
+  lab04::launch_matmul_wmma(d_abf.data(), d_bbf.data(), d_c.data(), shape.m, shape.n, shape.k);
+  lab04::matmul_cublas_sgemm(cublas(), d_a.data(), d_b.data(), d_c.data(), shape.m, shape.n, shape.k);
+  lab04::matmul_cublas_gemmex(cublas(), d_a16.data(), d_b16.data(), d_c.data(), shape.m, shape.n, shape.k);
+  lab04::matmul_cublas_gemmex(cublas(), d_abf.data(), d_bbf.data(), d_c.data(), shape.m, shape.n, shape.k);
+  CHECK(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(cudaGetLastError() == cudaSuccess);
+}
+
+TEST_CASE("an empty C (m = 0 or n = 0) launches nothing and leaves no error", "[lab04][gpu]") {
+  // A grid of zero blocks is an invalid launch configuration, so every launcher must return before launching.
+  ws::device_buffer<float> d(16);
+  ws::device_buffer<__nv_bfloat16> d16(16);
+  for (const auto& [m, n] : {std::pair{0, 5}, std::pair{5, 0}}) {
+    INFO("m=" << m << " n=" << n);
+    for (const auto version : lab04::matmul_fast_versions()) {
+      INFO(version);
+      CHECK_NOTHROW(lab04::launch_matmul(version, d.data(), d.data(), d.data(), m, n, 3));
+    }
+    CHECK_NOTHROW(lab04::launch_matmul_wmma(d16.data(), d16.data(), d.data(), m, n, 3));
+    CHECK_NOTHROW(lab04::matmul_cublas_sgemm(cublas(), d.data(), d.data(), d.data(), m, n, 3));
+    CHECK_NOTHROW(lab04::matmul_cublas_gemmex(cublas(), d16.data(), d16.data(), d.data(), m, n, 3));
+  }
+  CHECK(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(cudaGetLastError() == cudaSuccess);
+}
+
+TEST_CASE("an unknown FP32 version is rejected by name", "[lab04][gpu]") {
+  CHECK_THROWS_AS(lab04::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 1, 1, 1), std::invalid_argument);
+  CHECK_THROWS_WITH(lab04::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 1, 1, 1),
+                    Catch::Matchers::Contains("warp_speed"));
+}
