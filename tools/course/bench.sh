@@ -1,6 +1,7 @@
 # ./course bench NAME [--json FILE] [--cpu-only]: time a workload with the reference solutions.
 #
 # The GPU build runs when a usable GPU answers; otherwise the same program runs on the CPU backend, and says so.
+# --cpu-only times only the CPU versions (and their library yardsticks), so it needs no GPU build at all.
 
 cmd_bench() {
   local name="" args=()
@@ -13,7 +14,7 @@ cmd_bench() {
       *) name="$1"; shift ;;
     esac
   done
-  local workloads="vector_add cudacpu"
+  local workloads="vector_add matmul cudacpu"
   [[ -n "$name" ]] || ws_die "which workload? usage: ./course bench NAME [--json FILE]; workloads: $workloads"
   [[ " $workloads " == *" $name "* ]] || ws_die "no benchmark called '$name'; workloads: $workloads"
 
@@ -30,13 +31,17 @@ cmd_bench() {
     done
     return 0
   fi
-  local targets=("bench_${name}_cudacpu") have_cuda=0
-  ws_have_cuda default && have_cuda=1
+  local targets=("bench_${name}_cudacpu") have_cuda=0 cpu_only=0
+  [[ " ${args[*]} " == *" --cpu-only "* ]] && cpu_only=1
+  [[ $cpu_only == 0 ]] && ws_have_cuda default && have_cuda=1
   [[ $have_cuda == 1 ]] && targets+=("bench_${name}_cuda")
+  if [[ $name == matmul ]] && grep -q '^WS_OPENBLAS_LIBRARY:FILEPATH=.*NOTFOUND' "$WS_ROOT/build/default/CMakeCache.txt"; then
+    ws_die "the matmul benchmark compares against OpenBLAS, which CMake did not find: run ./course setup"
+  fi
   ws_build default "${targets[@]}"
 
   local bin="$WS_ROOT/build/default/bench" rc=0
-  if [[ $have_cuda == 1 && " ${args[*]} " != *" --cpu-only "* ]]; then
+  if [[ $have_cuda == 1 ]]; then
     WS_GIT_COMMIT="$(git -C "$WS_ROOT" rev-parse --short HEAD 2>/dev/null)" "$bin/bench_${name}_cuda" "${args[@]}" || rc=$?
     [[ $rc == 0 ]] && return 0
     [[ $rc == 77 ]] || return "$rc"

@@ -13,7 +13,7 @@ ws_error() { printf '%serror:%s %s\n' "$WS_RED" "$WS_RESET" "$*" >&2; }
 ws_die()   { ws_error "$*"; exit 1; }
 
 # Packages the course needs, Debian names. Keep in sync with what CMake finds.
-WS_PACKAGES=(g++ cmake ninja-build catch2 libboost-context-dev doxygen)
+WS_PACKAGES=(g++ cmake ninja-build catch2 libboost-context-dev doxygen libopenblas-dev)
 
 # Prints the packages of WS_PACKAGES that are not installed (empty when all are).
 ws_missing_packages() {
