@@ -235,15 +235,24 @@ void block_times_panel(const float* ap, const float* bp, float* c, index_t ldc, 
   }
 }
 
-/// The rows of C that thread @p t of @p count computes: whole MR slivers, as evenly as they go (handing out
-/// whole MC blocks instead leaves one of two threads with 560 of 1024 rows and the other waiting).
-std::pair<index_t, index_t> rows_of_thread(index_t m, int t, int count) {
-  const index_t slivers = (m + MR - 1) / MR;
-  return {std::min(m, slivers * t / count * MR), std::min(m, slivers * (t + 1) / count * MR)};
+/// The Goto loop nest for columns [@p col_begin, @p col_end) of C (a strip; the whole of C on one thread), with
+/// packing buffers @p ap (room for MC x KC floats) and @p bp (KC x NC, rounded up to whole slivers).
+void packed_matmul_strip(const float* a, const float* b, float* c, index_t m, index_t n, index_t k, index_t col_begin,
+                         index_t col_end, float* ap, float* bp) {
+  // TODO(lab02): the loop nest in the comment above: jc from col_begin to col_end in steps of NC, pc in steps of KC (pack_b), ic in steps of MC (pack_a, then block_times_panel; accumulate when pc > 0). std::min for every last, partial block
 }
 
-/// The Goto loop nest on @p threads threads (1: no parallel region at all). Threads share the packed B panel and
-/// split the MC row blocks of C between them; each packs its own block of A into its own buffer (its core's L2).
+/// The columns of C that thread @p t of @p count computes: whole NR-wide slivers, as evenly as they go, so that
+/// 512 columns split 256 + 256 (splitting rows in MR = 14 slivers would give 252 + 260).
+std::pair<index_t, index_t> columns_of_thread(index_t n, int t, int count) {
+  const index_t slivers = (n + NR - 1) / NR;
+  return {std::min(n, slivers * t / count * NR), std::min(n, slivers * (t + 1) / count * NR)};
+}
+
+/// The packed matmul on @p threads threads (1: no parallel region at all). Each thread computes its own strip of
+/// C's columns with the whole loop nest and its own packing buffers: the threads share nothing they write, so they
+/// never wait for each other. The buffers are allocated once, here, and only as large as this problem needs:
+/// allocating and freeing megabytes per thread per call costs more than a whole 256 x 256 product.
 void packed_matmul(const float* a, const float* b, float* c, index_t m, index_t n, index_t k, int threads) {
   if (m == 0 || n == 0) {
     return;
@@ -252,15 +261,13 @@ void packed_matmul(const float* a, const float* b, float* c, index_t m, index_t 
     std::fill(c, c + m * n, 0.0f);
     return;
   }
-  aligned_floats bp(KC * (NC + NR));
-  for (index_t jc = 0; jc < n; jc += NC) {
-    const index_t nc = std::min(NC, n - jc);
-    for (index_t pc = 0; pc < k; pc += KC) {
-      const index_t kc = std::min(KC, k - pc);
-      const bool accumulate = pc > 0;
-      // TODO(lab02): pack the B panel once (all threads share it); then, in an OpenMP parallel region of `threads` threads, give each thread its share of C's rows with rows_of_thread and let it walk them in MC blocks: pack its block of A into its own buffer, then block_times_panel
-    }
-  }
+  const auto round_up = [](index_t x, index_t step) { return (x + step - 1) / step * step; };
+  // Sizes in whole 64-byte lines, so every thread's B buffer starts aligned for the micro-kernel's aligned loads.
+  const index_t a_size = round_up(round_up(std::min(MC, m), MR) * std::min(KC, k), 16);
+  const index_t b_size = round_up(std::min(KC, k) * round_up(std::min(NC, round_up(n, NR) / threads + NR), NR), 16);
+  aligned_floats buffers(threads * (a_size + b_size));
+  // TODO(lab02): open an OpenMP parallel region of `threads` threads (`if (threads > 1)`); in it, thread t (omp_get_thread_num()) takes its strip from columns_of_thread(n, t, omp_get_num_threads()) and runs packed_matmul_strip on it with its own part of `buffers`: A's at buffers.get() + t * (a_size + b_size), B's a_size floats after that
+  static_cast<void>(threads);
 }
 
 }  // namespace
