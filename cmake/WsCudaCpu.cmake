@@ -81,7 +81,10 @@ function(ws_target_cuda_sources target)
     # The translation lives in the build tree; its #include "x.h" must still find the .cu's neighbours (gcc looks
     # next to the file it compiles, not next to the #line name). Set in the target's directory, which also owns
     # the custom command: a target must be created in the directory that calls this function.
-    set_property(SOURCE "${out}" TARGET_DIRECTORY ${target} APPEND PROPERTY COMPILE_OPTIONS -iquote "${dir}")
+    # `#pragma unroll` is everyday CUDA that g++ does not know: without -Wno-unknown-pragmas it warns (and a -Werror
+    # build fails) on code that is right.
+    set_property(SOURCE "${out}" TARGET_DIRECTORY ${target} APPEND PROPERTY COMPILE_OPTIONS -iquote "${dir}"
+                 -Wno-unknown-pragmas)
     target_sources(${target} PRIVATE "${out}")
   endforeach()
 endfunction()
