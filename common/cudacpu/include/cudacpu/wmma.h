@@ -139,12 +139,17 @@ void mma_sync(fragment<accumulator, M, N, K, TD>& d, const fragment<matrix_a, M,
               bool satf = false, ::cudacpu::source_location where = ::cudacpu::source_location::current()) {
   (void)satf;
   ::cudacpu::detail::warp_collective(::cudacpu::detail::warp_op::wmma_mma, detail::warp_mask(), 0, 0, where);
-  float acc[M * N];
+  // Every lane computes the whole tile, so this loop runs 32 times per warp: convert the inputs to float once
+  // (half -> float is a software conversion here) and run i-k-j, which the compiler vectorizes. Each element is
+  // still c + a0*b0 + a1*b1 + ... in order of k, as before.
+  float af[M * K], bf[K * N], acc[M * N];
+  for (int i = 0; i < M * K; ++i) af[i] = static_cast<float>(a.x[i]);
+  for (int i = 0; i < K * N; ++i) bf[i] = static_cast<float>(b.x[i]);
+  for (int i = 0; i < M * N; ++i) acc[i] = static_cast<float>(c.x[i]);
   for (int i = 0; i < M; ++i)
-    for (int j = 0; j < N; ++j) {
-      float s = static_cast<float>(c.x[i * N + j]);
-      for (int k = 0; k < K; ++k) s += static_cast<float>(a.x[i * K + k]) * static_cast<float>(b.x[k * N + j]);
-      acc[i * N + j] = s;
+    for (int k = 0; k < K; ++k) {
+      const float a_ik = af[i * K + k];
+      for (int j = 0; j < N; ++j) acc[i * N + j] += a_ik * bf[k * N + j];
     }
   for (int i = 0; i < M * N; ++i) d.x[i] = static_cast<TD>(acc[i]);
 }
