@@ -58,7 +58,7 @@ TEST_CASE("the parallel version gives bit-identical results with any number of t
   const int m = 203, n = 97, k = 450;
   const auto a = ws_test::random_matrix(m, k, 23);
   const auto b = ws_test::random_matrix(k, n, 24);
-  ws::guarded_buffer<float> one(static_cast<std::size_t>(m) * n);
+  ws::guarded_buffer<float> one(ws_test::elements(m, n));
   lab02::matmul_cpu_parallel(a.data(), b.data(), one.data(), m, n, k, 1);
   const auto right = ws::compare(ws_test::reference_matmul(a, b, m, n, k), one.span(), ws_test::matmul_tolerance(k));
   INFO(right.summary("C with 1 thread", n));

@@ -22,31 +22,10 @@
 
 #include "matmul_gpu.h"
 #include "support/matmul_testing.hpp"
+#include "support/nan_fenced_matrix.hpp"
 
-namespace {
-
-std::size_t elements(int rows, int cols) { return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols); }
-
-/// An input matrix on the device with a band of NaN before and after it. A read just outside A or B (say one past
-/// the end of the last row of A, while loading a tile) is often multiplied by a zero from the padding of the other
-/// tile, so it changes nothing in C; a NaN times zero is NaN, so here it does. (Without the bands, such a read goes
-/// past the allocation, which `--check memory` reports.)
-class nan_fenced_matrix {
-public:
-  explicit nan_fenced_matrix(const std::vector<float>& host) : storage_(host.size() + 2 * fence) {
-    storage_.fill_bytes(ws::nan_byte);
-    if (!host.empty()) {
-      WS_CUDA_CHECK(cudaMemcpy(data(), host.data(), host.size() * sizeof(float), cudaMemcpyHostToDevice));
-    }
-  }
-  [[nodiscard]] float* data() { return storage_.data() + fence; }
-
-private:
-  static constexpr std::size_t fence = ws::default_guard_elements;
-  ws::device_buffer<float> storage_;
-};
-
-}  // namespace
+using ws_test::elements;
+using nan_fenced_matrix = ws_test::nan_fenced_matrix<float>;
 
 TEST_CASE("the CPU reference matches the double-precision reference on every shape", "[lab03][cpu]") {
   const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));

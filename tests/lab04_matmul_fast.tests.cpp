@@ -31,10 +31,12 @@
 
 #include "matmul_fast.h"
 #include "support/matmul_testing.hpp"
+#include "support/nan_fenced_matrix.hpp"
 
 namespace {
 
-std::size_t elements(int rows, int cols) { return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols); }
+using ws_test::elements;
+using ws_test::nan_fenced_matrix;
 
 /// A problem's inputs and its double-precision reference, made once per shape and kept: the reference of the 512^3
 /// shape costs a good part of a second, and every version is checked against it.
@@ -108,29 +110,6 @@ const narrow_problem<T>& narrow_problem_for(const ws_test::matmul_shape& s) {
   }
   return it->second;
 }
-
-/// An input matrix on the device with a band of NaN before and after it. A read just outside A or B (say past the
-/// end of the last row while loading an edge tile) is often multiplied by a zero from the padding of the other
-/// tile and changes nothing; a NaN times zero is NaN, so here it shows in C.
-template <class T>
-class nan_fenced_matrix {
-public:
-  explicit nan_fenced_matrix(const std::vector<T>& host, std::size_t offset = 0)
-      : storage_(host.size() + 2 * fence + offset), offset_(offset) {
-    storage_.fill_bytes(ws::nan_byte);
-    if (!host.empty()) {
-      WS_CUDA_CHECK(cudaMemcpy(data(), host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
-    }
-  }
-  /// The first element; 16-byte aligned unless an offset was asked for.
-  [[nodiscard]] const T* data() const { return storage_.data() + fence + offset_; }
-  [[nodiscard]] T* data() { return storage_.data() + fence + offset_; }
-
-private:
-  static constexpr std::size_t fence = ws::default_guard_elements;
-  ws::device_buffer<T> storage_;
-  std::size_t offset_;
-};
 
 /// Compares @p got with @p expected under @p tol; @p label and the shape name the comparison in a failure.
 void check_close(const std::string& label, const ws_test::matmul_shape& s, std::span<const float> expected,

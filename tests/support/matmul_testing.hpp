@@ -32,6 +32,11 @@ struct matmul_shape {
     }
 };
 
+/// Elements of a rows x cols matrix, as a size (int * int overflows long before memory runs out).
+inline std::size_t elements(int rows, int cols) {
+    return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+}
+
 /// The shapes every version of every matmul lab must get right (see the file comment).
 inline std::vector<matmul_shape> matmul_shapes() {
     return {{1, 1, 1}, {17, 33, 65}, {257, 129, 513}, {33, 1, 129}, {3, 300, 20}, {5, 3, 0}, {512, 512, 512}};
@@ -41,7 +46,7 @@ inline std::vector<matmul_shape> matmul_shapes() {
 /// @param rows,cols the shape.
 /// @param seed which matrix.
 inline std::vector<float> random_matrix(int rows, int cols, std::uint64_t seed) {
-    std::vector<float> out(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+    std::vector<float> out(elements(rows, cols));
     ws::fill_random(out, seed);
     return out;
 }
@@ -55,7 +60,7 @@ inline std::vector<float> random_matrix(int rows, int cols, std::uint64_t seed) 
 inline std::vector<float> reference_matmul(std::span<const float> a, std::span<const float> b, int m, int n, int k) {
     const auto un = static_cast<std::size_t>(n);
     std::vector<double> row(un);
-    std::vector<float> c(static_cast<std::size_t>(m) * un);
+    std::vector<float> c(elements(m, n));
     for (std::size_t i = 0; i < static_cast<std::size_t>(m); ++i) {
         std::fill(row.begin(), row.end(), 0.0);
         for (std::size_t p = 0; p < static_cast<std::size_t>(k); ++p) {
