@@ -17,7 +17,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -45,16 +44,13 @@
 #include "matmul_cpu.h"
 #include "matmul_fast.h"
 #include "matmul_gpu.h"
+#include "results_file.hpp"
 
 extern "C" void openblas_set_num_threads(int num_threads);  // OpenBLAS's own; not in every cblas.h
 
 namespace {
 
-#if WS_BACKEND_CUDACPU
-constexpr const char* gpu_backend = "cudacpu";
-#else
-constexpr const char* gpu_backend = "cuda";
-#endif
+using bench::gpu_backend;
 
 struct options {
   std::string json_path;
@@ -258,12 +254,12 @@ void bench_cpu(const options& opt, int cores, const peaks& peak, std::vector<res
     bool openblas;
     int threads;
   };
-  std::vector<entry> entries;
+  // OpenBLAS first: at each size its result is the reference the others are checked against.
+  std::vector<entry> entries = {{"sgemm", true, 1}};
+  if (cores > 1) entries.push_back({"sgemm", true, cores});
   for (const auto v : lab02::matmul_cpu_versions()) {
     entries.push_back({std::string(v), false, v == "parallel" ? cores : 1});
   }
-  entries.push_back({"sgemm", true, 1});
-  if (cores > 1) entries.push_back({"sgemm", true, cores});
 
   progress bar(static_cast<int>(sizes.size() * entries.size()));
   std::vector<double> last_ms(entries.size(), 0.0);
@@ -275,15 +271,7 @@ void bench_cpu(const options& opt, int cores, const peaks& peak, std::vector<res
     ws::fill_random(b, 2);
     std::vector<result> rows;
     std::vector<double> blas_ms(static_cast<std::size_t>(cores) + 1, 0.0);
-    // OpenBLAS first: it is the reference the others are checked against.
-    std::vector<std::size_t> order;
     for (std::size_t e = 0; e < entries.size(); ++e) {
-      if (entries[e].openblas) order.push_back(e);
-    }
-    for (std::size_t e = 0; e < entries.size(); ++e) {
-      if (!entries[e].openblas) order.push_back(e);
-    }
-    for (const std::size_t e : order) {
       const entry& en = entries[e];
       bar.show(en.version + " N=" + std::to_string(n));
       // A version 8x slower per doubling would take too long at the next size: skip it and say so.
@@ -443,13 +431,6 @@ void bench_gpu(const options& opt, const ws::device_info& device, const peaks& p
   cublasDestroy(handle);
 }
 
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
-
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -487,16 +468,7 @@ int main(int argc, char* argv[]) {
   if (!all_correct) std::printf("\nSome results were WRONG (see the check column): their times mean nothing.\n");
 
   if (!opt.json_path.empty()) {
-    auto machine = ws::json::value::object();
-    machine.set("cpu_model", host.cpu_model);
-    machine.set("cores", cores);
-    machine.set("gpu_name", gpu ? ws::json::value(device.name) : ws::json::value());
-    machine.set("backend", gpu ? gpu_backend : "cpu");
-    machine.set("driver_version", real_gpu ? ws::json::value(device.driver_version) : ws::json::value());
-    machine.set("cuda_version", real_gpu ? ws::json::value(device.runtime_version) : ws::json::value());
-    const char* commit = std::getenv("WS_GIT_COMMIT");
-    machine.set("git_commit", commit != nullptr ? ws::json::value(commit) : ws::json::value());
-    machine.set("date", now_utc());
+    auto machine = bench::machine_record(host, device, gpu);
     // Peaks for the roofline: measured on the CPU, from the device's clock and published rates on the GPU.
     const auto positive = [](double x) { return x > 0 ? ws::json::value(x) : ws::json::value(); };
     machine.set("cpu_peak_gflops_1thread", positive(peak.cpu_1));
@@ -506,11 +478,7 @@ int main(int argc, char* argv[]) {
     machine.set("gpu_bandwidth_gbs", positive(peak.gpu_bandwidth));
     auto records = ws::json::value::array();
     for (const result& r : results) records.push_back(to_json(r));
-    auto doc = ws::json::value::object();
-    doc.set("schema", "warpspeed-bench-1");
-    doc.set("machine", std::move(machine));
-    doc.set("results", std::move(records));
-    ws::json::write_file(opt.json_path, doc);
+    bench::write_results(opt.json_path, std::move(machine), std::move(records));
     std::printf("\nWrote %s (%zu records)\n", opt.json_path.c_str(), results.size());
   }
   return all_correct ? 0 : 1;

@@ -6,7 +6,6 @@
 /// the results schema of docs/bench_results.md. Exits with WS_SKIP_RETURN_CODE when built for a GPU and none answers.
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,15 +22,14 @@
 #include <ws/random.hpp>
 #include <ws/timer.hpp>
 
+#include "results_file.hpp"
 #include "vector_add.h"
 
 namespace {
 
 #if WS_BACKEND_CUDACPU
-constexpr const char* backend = "cudacpu";
 constexpr int largest_log2 = 22;  // the CPU backend runs every CUDA thread as a fiber: keep it to seconds
 #else
-constexpr const char* backend = "cuda";
 constexpr int largest_log2 = 26;
 #endif
 constexpr float alpha = 2.5f;
@@ -82,13 +80,6 @@ ws::json::value record(std::string_view version, std::string_view record_backend
 
 /// Bytes SAXPY must move (read x and y, write out) per millisecond, as GB/s.
 double bandwidth_gbs(int n, double ms) { return 12.0 * n / (ms * 1e6); }
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
 
 }  // namespace
 
@@ -148,8 +139,8 @@ int main(int argc, char* argv[]) {
     const bool copies_ok = ws::compare(expected, out, ws::tolerance::for_reduction(2)).ok();
     all_correct = all_correct && kernel_ok && copies_ok;
 
-    results.push_back(record("one_per_thread", backend, n, kernel, kernel_ok));
-    results.push_back(record("one_per_thread+copies", backend, n, with_copies, copies_ok));
+    results.push_back(record("one_per_thread", bench::gpu_backend, n, kernel, kernel_ok));
+    results.push_back(record("one_per_thread+copies", bench::gpu_backend, n, with_copies, copies_ok));
     const char* fastest = cpu.median_ms <= with_copies.median_ms ? "CPU" : "GPU even w/ copies";
     std::printf("  %12.4f  %16.4f  %-14s%s\n", kernel.median_ms, with_copies.median_ms, fastest,
                 kernel_ok && copies_ok ? "" : "  WRONG RESULT");
@@ -161,23 +152,7 @@ int main(int argc, char* argv[]) {
   }
 
   if (!opt.json_path.empty()) {
-    auto machine = ws::json::value::object();
-    machine.set("cpu_model", host.cpu_model);
-    machine.set("cores", host.logical_cores);
-    machine.set("gpu_name", device.available ? ws::json::value(device.name) : ws::json::value());
-    machine.set("backend", gpu ? backend : "cpu");
-    // The CPU backend has no driver: its stand-in version numbers must not pass for a real machine's.
-    const bool real_gpu = gpu && std::string_view(backend) == "cuda";
-    machine.set("driver_version", real_gpu ? ws::json::value(device.driver_version) : ws::json::value());
-    machine.set("cuda_version", real_gpu ? ws::json::value(device.runtime_version) : ws::json::value());
-    const char* commit = std::getenv("WS_GIT_COMMIT");
-    machine.set("git_commit", commit != nullptr ? ws::json::value(commit) : ws::json::value());
-    machine.set("date", today());
-    auto doc = ws::json::value::object();
-    doc.set("schema", "warpspeed-bench-1");
-    doc.set("machine", std::move(machine));
-    doc.set("results", std::move(results));
-    ws::json::write_file(opt.json_path, doc);
+    bench::write_results(opt.json_path, bench::machine_record(host, device, gpu), std::move(results));
     std::printf("\nWrote %s\n", opt.json_path.c_str());
   }
   return all_correct ? 0 : 1;
