@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include <ws/guard.hpp>
 #include <ws/random.hpp>
 
+#include "support/kernel_launches.hpp"
 #include "vector_add.h"
 
 namespace {
@@ -145,6 +147,39 @@ TEST_CASE("the host SAXPY wrapper copies in, computes and copies the result back
   CHECK(report.ok());
   INFO(out.guard_report());
   CHECK(out.guards_intact());
+}
+
+TEST_CASE("the host SAXPY wrapper and every launcher run their work in a kernel", "[lab01][gpu]") {
+  // On the CPU backend device memory is host memory, so a launcher that copies its inputs back, computes on the
+  // host and copies the answer out passes every test above. It cannot fake the kernel launch it never makes.
+  if (!ws_test::kernel_launches()) {
+    SUCCEED("kernel launches are only counted on the CPU backend");
+    return;
+  }
+  const int n = 1000;
+  const auto x = random_vector(n, 9);
+  const auto y = random_vector(n, 10);
+  ws::device_buffer<float> d_x(x.size());
+  ws::device_buffer<float> d_y(y.size());
+  d_x.copy_from_host(x);
+  d_y.copy_from_host(y);
+  ws::device_buffer<float> d_out(x.size());
+  std::vector<float> out(x.size());
+  // Calls @p work, the function called @p name, and requires that it launched a kernel.
+  const auto require_kernel = [](const std::string& name, const auto& work) {
+    INFO(name << " launched no kernel, so it computed on the host: the work must run on the GPU");
+    const std::uint64_t before = *ws_test::kernel_launches();
+    work();
+    WS_CUDA_CHECK(cudaDeviceSynchronize());
+    REQUIRE(*ws_test::kernel_launches() > before);
+  };
+
+  require_kernel("launch_vector_add", [&] { lab01::launch_vector_add(d_x.data(), d_y.data(), d_out.data(), n, 256); });
+  for (const auto version : lab01::saxpy_versions()) {
+    require_kernel("launch_saxpy(\"" + std::string(version) + "\")",
+                   [&] { lab01::launch_saxpy(version, 2.0f, d_x.data(), d_y.data(), d_out.data(), n, 256); });
+  }
+  require_kernel("saxpy_gpu", [&] { lab01::saxpy_gpu(2.0f, x.data(), y.data(), out.data(), n, 256); });
 }
 
 TEST_CASE("the launchers leave no CUDA error behind", "[lab01][gpu]") {

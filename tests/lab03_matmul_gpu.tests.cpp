@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include <ws/guard.hpp>
 
 #include "matmul_gpu.h"
+#include "support/kernel_launches.hpp"
 #include "support/matmul_testing.hpp"
 #include "support/nan_fenced_matrix.hpp"
 
@@ -66,6 +68,28 @@ TEST_CASE("every GPU version matches the double-precision reference on every sha
   CHECK(report.ok());
   INFO(d_c.guard_report());
   CHECK(d_c.guards_intact());
+}
+
+TEST_CASE("every GPU version computes in a kernel, not on the host", "[lab03][matmul][gpu]") {
+  // On the CPU backend device memory is host memory, so a launcher that copies A and B back, multiplies on the host
+  // and copies C out passes the test above. It cannot fake the kernel launch it never makes.
+  if (!ws_test::kernel_launches()) {
+    SUCCEED("kernel launches are only counted on the CPU backend");
+    return;
+  }
+  const auto version = GENERATE(from_range(lab03::matmul_gpu_versions()));
+  const int m = 40;
+  const int n = 70;
+  const int k = 33;
+  const ws::device_buffer<float> d_a{std::span<const float>(ws_test::random_matrix(m, k, 11))};
+  const ws::device_buffer<float> d_b{std::span<const float>(ws_test::random_matrix(k, n, 12))};
+  ws::device_buffer<float> d_c(elements(m, n));
+
+  const std::uint64_t before = *ws_test::kernel_launches();
+  lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
+  INFO(version << " launched no kernel, so it computed on the host: the product must run on the GPU");
+  REQUIRE(*ws_test::kernel_launches() > before);
 }
 
 TEST_CASE("no GPU version reads outside A or B", "[lab03][matmul][gpu]") {

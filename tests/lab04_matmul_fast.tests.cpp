@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -30,6 +31,7 @@
 #include <ws/guard.hpp>
 
 #include "matmul_fast.h"
+#include "support/kernel_launches.hpp"
 #include "support/matmul_testing.hpp"
 #include "support/nan_fenced_matrix.hpp"
 
@@ -245,6 +247,44 @@ TEST_CASE("every FP32 version matches the double-precision reference on every sh
   CHECK(d_c.guards_intact());
 }
 
+/// The 17 x 33 x 65 problem on the device in every input precision, for the tests that launch everything once.
+struct launch_problem {
+  ws_test::matmul_shape shape{17, 33, 65};
+  ws::device_buffer<float> a{std::span<const float>(problem_for(shape).a)};
+  ws::device_buffer<float> b{std::span<const float>(problem_for(shape).b)};
+  ws::device_buffer<__half> a16{std::span<const __half>(narrow_problem_for<__half>(shape).a)};
+  ws::device_buffer<__half> b16{std::span<const __half>(narrow_problem_for<__half>(shape).b)};
+  ws::device_buffer<__nv_bfloat16> abf{std::span<const __nv_bfloat16>(narrow_problem_for<__nv_bfloat16>(shape).a)};
+  ws::device_buffer<__nv_bfloat16> bbf{std::span<const __nv_bfloat16>(narrow_problem_for<__nv_bfloat16>(shape).b)};
+  ws::device_buffer<float> c{elements(shape.m, shape.n)};
+};
+
+TEST_CASE("every FP32 version and the WMMA kernel compute in a kernel, not on the host", "[lab04][matmul][gpu]") {
+  // On the CPU backend device memory is host memory, so a launcher that copies A and B back, multiplies on the host
+  // and copies C out passes the test above. It cannot fake the kernel launch it never makes.
+  if (!ws_test::kernel_launches()) {
+    SUCCEED("kernel launches are only counted on the CPU backend");
+    return;
+  }
+  launch_problem d;
+  const auto [m, n, k] = d.shape;
+  // Calls @p work, the version called @p name, and requires that it launched a kernel.
+  const auto require_kernel = [](const std::string& name, const auto& work) {
+    INFO(name << " launched no kernel, so it computed on the host: the product must run on the GPU");
+    const std::uint64_t before = *ws_test::kernel_launches();
+    work();
+    WS_CUDA_CHECK(cudaDeviceSynchronize());
+    REQUIRE(*ws_test::kernel_launches() > before);
+  };
+
+  for (const auto version : lab04::matmul_fast_versions()) {
+    require_kernel(std::string(version),
+                   [&] { lab04::launch_matmul(version, d.a.data(), d.b.data(), d.c.data(), m, n, k); });
+  }
+  require_kernel("wmma fp16", [&] { lab04::launch_matmul_wmma(d.a16.data(), d.b16.data(), d.c.data(), m, n, k); });
+  require_kernel("wmma bf16", [&] { lab04::launch_matmul_wmma(d.abf.data(), d.bbf.data(), d.c.data(), m, n, k); });
+}
+
 TEST_CASE("every FP32 version is right when its matrices are not 16-byte aligned", "[lab04][matmul][gpu]") {
   // n and k are multiples of 4, so only the alignment of the pointers rules out float4 loads and stores here.
   const auto version = GENERATE(from_range(lab04::matmul_fast_versions()));
@@ -348,25 +388,16 @@ TEST_CASE("a failing cuBLAS call is reported with the call's name", "[lab04][cub
 }
 
 TEST_CASE("the launchers leave no CUDA error behind", "[lab04][gpu]") {
-  const ws_test::matmul_shape shape{17, 33, 65};
-  const auto& p = problem_for(shape);
-  const auto& q = narrow_problem_for<__half>(shape);
-  const auto& r = narrow_problem_for<__nv_bfloat16>(shape);
-  const ws::device_buffer<float> d_a{std::span<const float>(p.a)};
-  const ws::device_buffer<float> d_b{std::span<const float>(p.b)};
-  const ws::device_buffer<__half> d_a16{std::span<const __half>(q.a)};
-  const ws::device_buffer<__half> d_b16{std::span<const __half>(q.b)};
-  const ws::device_buffer<__nv_bfloat16> d_abf{std::span<const __nv_bfloat16>(r.a)};
-  const ws::device_buffer<__nv_bfloat16> d_bbf{std::span<const __nv_bfloat16>(r.b)};
-  ws::device_buffer<float> d_c(elements(shape.m, shape.n));
+  launch_problem d;
+  const auto [m, n, k] = d.shape;
   for (const auto version : lab04::matmul_fast_versions()) {
-    lab04::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), shape.m, shape.n, shape.k);
+    lab04::launch_matmul(version, d.a.data(), d.b.data(), d.c.data(), m, n, k);
   }
-  lab04::launch_matmul_wmma(d_a16.data(), d_b16.data(), d_c.data(), shape.m, shape.n, shape.k);
-  lab04::launch_matmul_wmma(d_abf.data(), d_bbf.data(), d_c.data(), shape.m, shape.n, shape.k);
-  lab04::matmul_cublas_sgemm(cublas(), d_a.data(), d_b.data(), d_c.data(), shape.m, shape.n, shape.k);
-  lab04::matmul_cublas_gemmex(cublas(), d_a16.data(), d_b16.data(), d_c.data(), shape.m, shape.n, shape.k);
-  lab04::matmul_cublas_gemmex(cublas(), d_abf.data(), d_bbf.data(), d_c.data(), shape.m, shape.n, shape.k);
+  lab04::launch_matmul_wmma(d.a16.data(), d.b16.data(), d.c.data(), m, n, k);
+  lab04::launch_matmul_wmma(d.abf.data(), d.bbf.data(), d.c.data(), m, n, k);
+  lab04::matmul_cublas_sgemm(cublas(), d.a.data(), d.b.data(), d.c.data(), m, n, k);
+  lab04::matmul_cublas_gemmex(cublas(), d.a16.data(), d.b16.data(), d.c.data(), m, n, k);
+  lab04::matmul_cublas_gemmex(cublas(), d.abf.data(), d.bbf.data(), d.c.data(), m, n, k);
   CHECK(cudaDeviceSynchronize() == cudaSuccess);
   CHECK(cudaGetLastError() == cudaSuccess);
 }

@@ -904,7 +904,8 @@ std::uint64_t splitmix64(std::uint64_t& s) {
   return z ^ (z >> 31);
 }
 
-std::atomic<std::uint64_t> g_launch_counter{0};
+std::atomic<std::uint64_t> g_launch_counter{0};  // only advanced by launches whose block order is shuffled
+std::atomic<std::uint64_t> g_kernels_launched{0};  // every launch that runs: cudacpu::kernels_launched()
 
 /// Everything a launch can get wrong before it runs; reports and returns false.
 bool launch_is_valid(const launch_config& c) {
@@ -985,6 +986,7 @@ void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const v
     return;
   }
 
+  g_kernels_launched.fetch_add(1, std::memory_order_relaxed);
   launch_rt L;
   L.cfg = &cfg;
   L.thunk = thunk;
@@ -1328,6 +1330,10 @@ std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, un
 }
 
 }  // namespace cudacpu::detail
+
+std::uint64_t cudacpu::kernels_launched() noexcept {
+  return detail::g_kernels_launched.load(std::memory_order_relaxed);
+}
 
 #if WS_ASAN
 /// Called by AddressSanitizer before it prints a report: explain shared-memory hits in CUDA terms.

@@ -1,5 +1,6 @@
 /// @file
-/// @brief The CUDA runtime API of the cudacpu backend (memory, copies, errors, events, streams, device queries).
+/// @brief The CUDA runtime API of the cudacpu backend (memory, copies, errors, events, streams, device queries),
+/// and the backend's own extensions (a kernel launch counter).
 ///
 /// Everything runs synchronously in issue order, so streams and events only order and time host work. Each call
 /// takes a defaulted `source_location` (ignored by code that never names it) so that a misuse — a copy past the
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <source_location>
 
 #include "types.h"
@@ -305,3 +307,14 @@ void report_error(const std::source_location& where, const char* fmt, ...) __att
 bool check_device_range(const char* api, const char* role, const void* p, std::size_t bytes, const char* outcome,
                         const std::source_location& where);
 }  // namespace cudacpu::detail
+
+// ---- cudacpu extensions: not in CUDA, so code that also builds with nvcc guards them with `#ifdef WS_CUDACPU` ----
+namespace cudacpu {
+/// The number of kernel launches that have run in this process: every `<<<>>>` that passed the launch checks
+/// (configuration, pointer arguments, no sticky error from an earlier kernel), counted as it starts. A rejected
+/// launch does not count; a kernel that starts and then fails does. Here device memory is host memory, so a
+/// launcher that copies its inputs back, computes on the host and copies the answer out passes every correctness
+/// test; tests compare this count before and after a launcher to see that it ran a kernel.
+/// @return the count since the process started (never reset, not even by cudaDeviceReset); thread-safe.
+std::uint64_t kernels_launched() noexcept;
+}  // namespace cudacpu
