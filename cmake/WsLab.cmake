@@ -15,16 +15,33 @@
 #
 # LIBRARIES are linked (PUBLIC) into every lab library, e.g. ws::openmp. CUBLAS links cuBLAS for each backend
 # (ws_link_cublas: the real one for cuda, the stand-in for cudacpu).
+#
+# Grading (WS_GRADE=ON, the `grade` preset): a third tree, `graded`, builds the same libraries and tests from
+# <build>/graded/<NN>_<name>/, where the grader (tools/grader) writes one submission at a time. It registers no ctest
+# tests: the grader runs them itself, one test case at a time, under its time limits and sandbox.
+#
+# Performance drivers: when tests/lab<NN>_<name>.perf.cpp exists, lab<NN>_<tree>_<backend>_perf times the lab's
+# cases (tests/support/ws_perf_main.cpp) for the solutions tree and, when grading, the graded tree: the grader compares
+# the two on a GPU.
 function(ws_add_lab)
   cmake_parse_arguments(PARSE_ARGV 0 arg "CUBLAS" "NUMBER;NAME" "SOURCES;LIBRARIES")
   set(lab "lab${arg_NUMBER}")
   set(test_source "${PROJECT_SOURCE_DIR}/tests/${lab}_${arg_NAME}.tests.cpp")
   set(timeout 300)
+  set(perf_source "${PROJECT_SOURCE_DIR}/tests/${lab}_${arg_NAME}.perf.cpp")
   set(cuda_sources ${arg_SOURCES})
   list(FILTER cuda_sources INCLUDE REGEX "\\.cu$")
 
-  foreach(tree IN ITEMS labs solutions)
+  set(trees labs solutions)
+  if(WS_GRADE)
+    list(APPEND trees graded)
+    _ws_prepare_graded_dir()
+  endif()
+  foreach(tree IN LISTS trees)
     set(lab_dir "${PROJECT_SOURCE_DIR}/${tree}/${arg_NUMBER}_${arg_NAME}")
+    if(tree STREQUAL "graded")
+      set(lab_dir "${CMAKE_BINARY_DIR}/graded/${arg_NUMBER}_${arg_NAME}")
+    endif()
     list(TRANSFORM arg_SOURCES PREPEND "${lab_dir}/" OUTPUT_VARIABLE sources)
     set(labels ${lab} ${tree})
 
@@ -36,6 +53,9 @@ function(ws_add_lab)
       add_executable(${lib}_tests "${test_source}")
       target_link_libraries(${lib}_tests PRIVATE ${lib} ws_test_main_none Catch2::Catch2)
       ws_set_warnings(${lib}_tests)
+      if(tree STREQUAL "graded")
+        continue()
+      endif()
       add_test(NAME ${lab}.${tree}.cpu COMMAND ${lib}_tests "[cpu]")
       set_tests_properties(${lab}.${tree}.cpu PROPERTIES LABELS "${labels};cpu" TIMEOUT ${timeout})
       continue()
@@ -53,7 +73,15 @@ function(ws_add_lab)
       add_executable(${lib}_tests "${test_source}")
       target_link_libraries(${lib}_tests PRIVATE ${lib} ws_test_main_${backend} Catch2::Catch2)
       ws_set_warnings(${lib}_tests)
+      if(EXISTS "${perf_source}" AND NOT tree STREQUAL "labs")
+        add_executable(${lib}_perf "${perf_source}")
+        target_link_libraries(${lib}_perf PRIVATE ${lib} ws_perf_main_${backend})
+        ws_set_warnings(${lib}_perf)
+      endif()
     endforeach()
+    if(tree STREQUAL "graded")
+      continue()
+    endif()
 
     add_test(NAME ${lab}.${tree}.cpu COMMAND ${lab}_${tree}_cudacpu_tests "[cpu]")
     set_tests_properties(${lab}.${tree}.cpu PROPERTIES LABELS "${labels};cpu" TIMEOUT ${timeout})
@@ -74,6 +102,27 @@ function(ws_add_lab)
   set_tests_properties(${lab}.starter_fails PROPERTIES LABELS "${lab};starter" WILL_FAIL TRUE TIMEOUT ${timeout})
 endfunction()
 
+# Fills <build>/graded/<NN>_<name>/ at configure time, so the graded tree builds before any submission arrives: the
+# lab's SOURCES from the starter (labs/), every other file (the headers) from solutions/. The grader rewrites the
+# SOURCES with a submission's files and restores the headers before each build.
+macro(_ws_prepare_graded_dir)
+  set(graded_dir "${CMAKE_BINARY_DIR}/graded/${arg_NUMBER}_${arg_NAME}")
+  file(GLOB solution_files RELATIVE "${PROJECT_SOURCE_DIR}/solutions/${arg_NUMBER}_${arg_NAME}"
+       "${PROJECT_SOURCE_DIR}/solutions/${arg_NUMBER}_${arg_NAME}/*")
+  foreach(file IN LISTS solution_files)
+    if(file IN_LIST arg_SOURCES)
+      set(from "${PROJECT_SOURCE_DIR}/labs/${arg_NUMBER}_${arg_NAME}/${file}")
+    elseif(file MATCHES "\\.(h|hpp|cuh)$")
+      set(from "${PROJECT_SOURCE_DIR}/solutions/${arg_NUMBER}_${arg_NAME}/${file}")
+    else()
+      continue()
+    endif()
+    if(NOT EXISTS "${graded_dir}/${file}")
+      file(COPY "${from}" DESTINATION "${graded_dir}")
+    endif()
+  endforeach()
+endmacro()
+
 # What every lab library gets, whatever its backend: its own folder on the include path, the caller's LIBRARIES,
 # and warnings (never -Werror for the learner's tree: a warning should not stop a lab from building).
 macro(_ws_lab_library_settings lib)
@@ -81,5 +130,11 @@ macro(_ws_lab_library_settings lib)
   target_link_libraries(${lib} PUBLIC ${arg_LIBRARIES})
   if(tree STREQUAL "solutions")
     ws_set_warnings(${lib})
+  endif()
+  # Graded code runs under the memory checker, CPU-only labs too: a wrong index must not pass because the bytes
+  # past the end happened to hold the right value. (CUDA labs get it from the cudacpu runtime's options.)
+  if(tree STREQUAL "graded" AND WS_CUDACPU_CHECK STREQUAL "memory" AND NOT cuda_sources)
+    target_compile_options(${lib} PUBLIC -fsanitize=address -fno-omit-frame-pointer -g)
+    target_link_options(${lib} PUBLIC -fsanitize=address)
   endif()
 endmacro()

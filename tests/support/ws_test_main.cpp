@@ -9,20 +9,12 @@
 
 #include <cstdio>
 
-#if WS_BACKEND_CUDA
-#include <cuda_runtime.h>
-#endif
+#include "skip_without_gpu.hpp"
 
 int main(int argc, char* argv[]) {
-#if WS_BACKEND_CUDA
-  int count = 0;
-  const cudaError_t status = cudaGetDeviceCount(&count);
-  if (status != cudaSuccess || count == 0) {
-    std::printf("SKIPPED: no usable CUDA device (%s)\n",
-                status != cudaSuccess ? cudaGetErrorString(status) : "the driver reports 0 devices");
+  if (ws_test::skip_without_gpu()) {
     std::printf("         these GPU tests also run on the CPU backend; see `./course doctor`\n");
     return WS_SKIP_RETURN_CODE;
   }
-#endif
   return Catch::Session().run(argc, argv);
 }
