@@ -13,7 +13,8 @@ ws_error() { printf '%serror:%s %s\n' "$WS_RED" "$WS_RESET" "$*" >&2; }
 ws_die()   { ws_error "$*"; exit 1; }
 
 # Packages the course needs, Debian names. Keep in sync with what CMake finds.
-WS_PACKAGES=(g++ cmake ninja-build catch2 libboost-context-dev doxygen libopenblas-dev)
+WS_PACKAGES=(g++ cmake ninja-build catch2 libboost-context-dev doxygen libopenblas-dev bubblewrap nlohmann-json3-dev
+             zlib1g-dev)
 
 # Prints the packages of WS_PACKAGES that are not installed (empty when all are).
 ws_missing_packages() {

@@ -1,0 +1,47 @@
+# ./course grade NN: grade lab NN as an instructor would (docs/grading.md).
+#
+#   ./course grade NN                                  your files in labs/NN_*/ (read, never changed)
+#   ./course grade NN --submission FILE.tar.gz|FOLDER  a submission from ./course submit, or a Gradescope upload
+#   ./course grade NN --batch FOLDER [--out-dir DIR]   every .tar.gz in FOLDER: one results file each + summary.csv
+#   --out FILE     where results.json goes (default: ./results.json in the checkout)
+#   --gpu auto|yes|no   grade [gpu] tests and performance on the GPU (auto: when there is one)
+#   --time-limit S      no test runs longer than S seconds (below the lab's own limits)
+#
+# The work is done by tools/grader (ws_grade), built in the `grade` preset (build/grade): the CPU backend there runs
+# with its memory checker, and the graded tree is where submissions are built.
+
+# ws_grade_tool: configures build/grade, builds ws_grade, prints its path.
+ws_grade_tool() {
+  source "$WS_ROOT/tools/course/setup.sh"
+  cmd_setup --if-needed
+  ws_build grade ws_grade >&2
+  printf '%s\n' "$WS_ROOT/build/grade/tools/grader/ws_grade"
+}
+
+cmd_grade() {
+  local nn="" batch="" out_dir="" args=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --submission|--out|--gpu|--time-limit)
+        [[ $# -ge 2 ]] || ws_die "$1 needs a value"
+        args+=("$1" "$2"); shift 2 ;;
+      --batch) [[ $# -ge 2 ]] || ws_die "--batch needs a folder"; batch="$2"; shift 2 ;;
+      --out-dir) [[ $# -ge 2 ]] || ws_die "--out-dir needs a folder"; out_dir="$2"; shift 2 ;;
+      --no-bwrap|--perf-on-cpu-backend) args+=("$1"); shift ;;  # for the grader's own tests
+      -*) ws_die "unknown option '$1' (usage: ./course grade NN [--submission FILE] [--out FILE] [--batch FOLDER])" ;;
+      *) nn="$1"; shift ;;
+    esac
+  done
+  [[ -n "$nn" ]] || ws_die "which lab? usage: ./course grade NN [--submission FILE.tar.gz] [--out results.json]"
+  local lab_dir tool
+  lab_dir=$(ws_lab_dir "$nn")
+  tool=$(ws_grade_tool)
+  local common=(--root "$WS_ROOT" --build "$WS_ROOT/build/grade" --lab "$(basename "$lab_dir")")
+  if [[ -n "$batch" ]]; then
+    [[ -d "$batch" ]] || ws_die "--batch takes a folder of .tar.gz submissions; '$batch' is not a folder"
+    "$tool" batch "${common[@]}" --submissions "$batch" --out-dir "${out_dir:-$batch/results}" "${args[@]}"
+  else
+    [[ -z "$out_dir" ]] || ws_die "--out-dir goes with --batch; for one submission use --out FILE"
+    "$tool" grade "${common[@]}" "${args[@]}"
+  fi
+}
