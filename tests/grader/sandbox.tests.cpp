@@ -488,6 +488,28 @@ TEST_CASE("with bwrap a writable folder under /tmp works", "[grader][sandbox]") 
   CHECK(fs::exists(scratch / "made_inside"));
 }
 
+TEST_CASE("with bwrap a readable folder under /tmp stays visible and read-only, its hidden part covered",
+          "[grader][sandbox]") {
+  // A checkout cloned into /tmp: the build reads it, writes only its build folder, and never sees solutions/.
+  if (!bwrap_works()) return;
+  const scratch_dir checkout("checkout_in_tmp", true);
+  fs::create_directories(checkout / "solutions");
+  fs::create_directories(checkout / "build");
+  std::ofstream(checkout / "CMakeLists.txt") << "project\n";
+  std::ofstream(checkout / "solutions" / "answer.txt") << "42\n";
+  sandbox_options options;
+  options.workdir = checkout / "build";
+  options.readable = {checkout.path()};
+  options.writable = {checkout / "build"};
+  options.hidden = {checkout / "solutions"};
+  const run_result r = run_sh("cat ../CMakeLists.txt; ls -A ../solutions | wc -l; (echo x > ../mine) 2>/dev/null || "
+                              "echo READ-ONLY; echo y > made && echo WRITTEN",
+                              quick_limits(), options);
+  CHECK(r.output == "project\n0\nREAD-ONLY\nWRITTEN\n");
+  CHECK_FALSE(fs::exists(checkout / "mine"));
+  CHECK(fs::exists(checkout / "build" / "made"));
+}
+
 TEST_CASE("with bwrap the command has no network interface but lo", "[grader][sandbox]") {
   if (!bwrap_works()) return;
   sandbox_options options;

@@ -269,8 +269,8 @@ std::filesystem::path resolved(const std::filesystem::path& path) {
 }
 
 /// `bwrap ... --` for `options`. Mounts apply in order, so a mount inside another one must come after it: /tmp's
-/// tmpfs and the hidden paths' tmpfs would otherwise cover a writable folder inside them. Sorting all of them by
-/// depth (parents first) gives that; on equal paths "hidden" comes last, so hiding wins.
+/// tmpfs and the hidden paths' tmpfs would otherwise cover a readable or writable folder inside them. Sorting all of
+/// them by depth (parents first) gives that; on equal paths "hidden" comes last, so hiding wins.
 std::vector<std::string> bwrap_prefix(const sandbox_options& options) {
   std::vector<std::string> args = {"bwrap", "--ro-bind", "/", "/", "--dev", "/dev"};
   if (options.allow_gpu_devices) {
@@ -284,23 +284,27 @@ std::vector<std::string> bwrap_prefix(const sandbox_options& options) {
   }
   args.insert(args.end(), {"--proc", "/proc"});
 
+  enum class how { read_only, writable, hidden };
   struct mount {
     std::filesystem::path path;
-    bool hide = false;
+    how kind;
   };
-  std::vector<mount> mounts = {{"/tmp", true}};
-  for (const std::filesystem::path& path : options.writable) mounts.push_back({resolved(path), false});
+  std::vector<mount> mounts = {{"/tmp", how::hidden}};
+  for (const std::filesystem::path& path : options.readable) mounts.push_back({resolved(path), how::read_only});
+  for (const std::filesystem::path& path : options.writable) mounts.push_back({resolved(path), how::writable});
   for (const std::filesystem::path& path : options.hidden) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) mounts.push_back({resolved(path), true});
+    if (std::filesystem::is_directory(path, ec)) mounts.push_back({resolved(path), how::hidden});
   }
   const auto depth = [](const std::filesystem::path& path) { return std::distance(path.begin(), path.end()); };
   std::stable_sort(mounts.begin(), mounts.end(), [&](const mount& a, const mount& b) {
     return depth(a.path) < depth(b.path);
   });
   for (const mount& m : mounts) {
-    if (m.hide) {
+    if (m.kind == how::hidden) {
       args.insert(args.end(), {"--tmpfs", m.path.string()});
+    } else if (m.kind == how::read_only) {
+      args.insert(args.end(), {"--ro-bind", m.path.string(), m.path.string()});
     } else {
       args.insert(args.end(), {"--bind", m.path.string(), m.path.string()});
     }
@@ -841,6 +845,11 @@ run_result run_limited(const std::vector<std::string>& argv, const run_limits& l
   for (const std::filesystem::path& path : options.writable) {
     if (!std::filesystem::exists(path, ec)) {
       throw std::invalid_argument("run_limited: writable path " + path.string() + " does not exist");
+    }
+  }
+  for (const std::filesystem::path& path : options.readable) {
+    if (!std::filesystem::exists(path, ec)) {
+      throw std::invalid_argument("run_limited: readable path " + path.string() + " does not exist");
     }
   }
   for (const std::filesystem::path& path : options.hidden) {

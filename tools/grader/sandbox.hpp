@@ -45,6 +45,8 @@ struct run_limits {
 struct sandbox_options {
   std::filesystem::path workdir;                ///< the command's working directory; empty: the caller's
   std::vector<std::filesystem::path> writable;  ///< with bwrap: bound read-write (must exist); all else read-only
+  std::vector<std::filesystem::path> readable;  ///< with bwrap: stay visible read-only even inside /tmp (which is an
+                                                ///< empty tmpfs) or inside a hidden folder, e.g. a checkout in /tmp
   std::vector<std::filesystem::path> hidden;    ///< with bwrap: folders covered by an empty tmpfs (e.g. solutions/,
                                                 ///< $HOME); a path that does not exist has nothing to hide: skipped
   bool use_bwrap = true;                        ///< when bwrap_unavailable_reason() is ""; otherwise rlimits only
