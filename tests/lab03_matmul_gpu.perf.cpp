@@ -13,15 +13,15 @@
 namespace {
 
 /// A case timing launcher @p launch on random N x N matrices: N = @p full on a GPU, 64 with --small.
-std::function<std::function<void()>()> square(void (*launch)(const float*, const float*, float*, int, int, int),
+std::function<ws_perf::timed_work()> square(void (*launch)(const float*, const float*, float*, int, int, int),
                                               int full) {
-  return [launch, full]() -> std::function<void()> {
+  return [launch, full]() -> ws_perf::timed_work {
     const int n = ws_perf::size(full, 64);
     const auto count = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
     auto a = ws_perf::random_device_buffer<float>(count, 1);
     auto b = ws_perf::random_device_buffer<float>(count, 2);
     auto c = ws_perf::device_output<float>(count);
-    return [=] { launch(a->data(), b->data(), c->data(), n, n, n); };
+    return {[=] { launch(a->data(), b->data(), c->data(), n, n, n); }, c};
   };
 }
 

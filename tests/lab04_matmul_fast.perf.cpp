@@ -22,13 +22,13 @@ std::size_t square(int n) { return static_cast<std::size_t>(n) * static_cast<std
 
 /// A case timing the square product C = A · B with @p launch, on random matrices of type T.
 template <class T>
-std::function<std::function<void()>()> square_case(void (*launch)(const T*, const T*, float*, int, int, int)) {
-  return [launch]() -> std::function<void()> {
+std::function<ws_perf::timed_work()> square_case(void (*launch)(const T*, const T*, float*, int, int, int)) {
+  return [launch]() -> ws_perf::timed_work {
     const int n = matrix_size();
     auto a = ws_perf::random_device_buffer<T>(square(n), 1);
     auto b = ws_perf::random_device_buffer<T>(square(n), 2);
     auto c = ws_perf::device_output<float>(square(n));
-    return [=] { launch(a->data(), b->data(), c->data(), n, n, n); };
+    return {[=] { launch(a->data(), b->data(), c->data(), n, n, n); }, c};
   };
 }
 

@@ -366,3 +366,26 @@ TEST_CASE("performance points are graded against the reference in the same run (
   for (const json& c : manifest["performance"]["cases"]) all_points += c["points"].get<double>();
   CHECK(max_score(g.results) == all_points);
 }
+
+TEST_CASE("a launcher that skips work only at the timed size earns no speed points", "[grader][e2e]") {
+  // Every correctness test passes (none uses 64 x 64 x 64), but the performance driver's sample of the output (at
+  // places the grader draws anew for every grading) differs from the reference's.
+  temp_dir dir;
+  copy_solution("03", dir.path);
+  std::string text = read_text(dir.path / "matmul_gpu.cu");
+  const std::string start = "void launch_matmul_tiled(const float* a, const float* b, float* c, int m, int n, int k) {\n";
+  REQUIRE(text.find(start) != std::string::npos);
+  text.insert(text.find(start) + start.size(), "  if (m == 64 && n == 64 && k == 64) return;\n");
+  write_text(dir.path / "matmul_gpu.cu", text);
+  const graded g = course_grade("03", {"--submission", dir.path.string(), "--perf-on-cpu-backend"}, dir.path);
+  INFO(g.output);
+  for (const json& t : g.results["tests"]) {
+    const std::string name = t["name"];
+    if (name == "performance: tiled 2048") {
+      CHECK(t["score"].get<double>() == 0);
+      CHECK_THAT(t["output"].get<std::string>(), Catch::Matchers::Contains("differs from the reference"));
+    } else if (!name.starts_with("performance: ")) {
+      CHECK(t["status"] == "passed");
+    }
+  }
+}

@@ -5,8 +5,11 @@
 /// The autograder gives performance points on a GPU by running `lab<NN>_solutions_cuda_perf` and the learner's
 /// `lab<NN>_graded_cuda_perf` in the same session and comparing their times case by case (cmake/WsLab.cmake builds
 /// both from the same .perf.cpp). A case's `setup` allocates and fills the device data (random, never uniform) and
-/// returns the body to time; the body only launches the lab's launcher on device pointers (asynchronously is fine:
-/// the driver times with CUDA events) and owns its buffers, so they are freed when the case is done.
+/// returns the work to time: `run` only launches the lab's launcher on device pointers (asynchronously is fine: the
+/// driver times with CUDA events) and owns its buffers, so they are freed when the case is done; `output` is where it
+/// writes. After timing, the driver reports `check`: 32 elements of the output, at places chosen by `--check-seed`,
+/// and the grader gives speed points only when they match the reference's (work skipped at the timed size is not
+/// fast, it is wrong).
 ///
 /// Sizes: case names give the size timed on a GPU (an H100). `--small` (or the environment variable
 /// `WS_PERF_SCALE_DOWN=1`) runs the same cases, under the same names, on tiny problems instead, as the CPU backend
@@ -19,12 +22,13 @@
 ///     auto a = ws_perf::random_device_buffer<float>(count, 1);
 ///     auto b = ws_perf::random_device_buffer<float>(count, 2);
 ///     auto c = ws_perf::device_output<float>(count);
-///     return [=] { lab03::launch_matmul_tiled(a->data(), b->data(), c->data(), n, n, n); };
+///     return ws_perf::timed_work{[=] { lab03::launch_matmul_tiled(a->data(), b->data(), c->data(), n, n, n); }, c};
 ///   }}};
 /// }
 /// @endcode
-/// Usage: `lab<NN>_<tree>_<backend>_perf [--list] [--case NAME]... [--runs N] [--warmup N] [--small]`; one JSON
-/// line per case on stdout, e.g. `{"case":"tiled 2048","median_ms":1.234,"min_ms":1.2,"runs":15}`.
+/// Usage: `lab<NN>_<tree>_<backend>_perf [--list] [--case NAME]... [--runs N] [--warmup N] [--small]
+/// [--check-seed S]`; one JSON line per case on stdout, e.g.
+/// `{"case":"tiled 2048","median_ms":1.234,"min_ms":1.2,"runs":15,"check":[...]}`.
 #pragma once
 
 #include <algorithm>
@@ -42,12 +46,18 @@
 
 namespace ws_perf {
 
+/// What a case's setup returns: the work to time and the buffer it writes.
+struct timed_work {
+  std::function<void()> run;                          ///< launches the work; called warmup + runs times
+  std::shared_ptr<ws::device_buffer<float>> output;   ///< its result, sampled after the timing
+};
+
 /// One timed workload.
 struct perf_case {
   std::string name;  ///< What the grader and `--case` call it, e.g. "tiled 2048" (the GPU size, even with --small).
-  /// Allocates and fills the device data, then returns the body to time. Called once per run of the driver, before
-  /// the warm-up; the body is called warmup + runs times and must launch the same work each time.
-  std::function<std::function<void()>()> setup;
+  /// Allocates and fills the device data, then returns the work to time. Called once per run of the driver, before
+  /// the warm-up; `run` must launch the same work each time.
+  std::function<timed_work()> setup;
 };
 
 /// The lab's cases, in the order they are run. Each tests/lab<NN>_<name>.perf.cpp defines it.

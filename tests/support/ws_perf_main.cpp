@@ -40,6 +40,7 @@ struct options {
   std::vector<std::string> cases;  // empty: all
   std::size_t runs = 15;
   std::size_t warmup = 3;
+  std::size_t check_seed = 0;  // which output elements `check` reports (the grader picks one per grading)
 };
 
 /// Parses a whole non-negative number; false for anything else ("", "-1", "3x").
@@ -65,6 +66,11 @@ bool parse(int argc, char* argv[], options& opt, std::string& error) {
         error = "--runs takes a whole number >= 1, not '" + std::string(argv[i]) + "'";
         return false;
       }
+    } else if (arg == "--check-seed" && has_value) {
+      if (!parse_count(argv[++i], opt.check_seed)) {
+        error = "--check-seed takes a whole number >= 0, not '" + std::string(argv[i]) + "'";
+        return false;
+      }
     } else if (arg == "--warmup" && has_value) {
       if (!parse_count(argv[++i], opt.warmup)) {
         error = "--warmup takes a whole number >= 0, not '" + std::string(argv[i]) + "'";
@@ -72,7 +78,7 @@ bool parse(int argc, char* argv[], options& opt, std::string& error) {
       }
     } else {
       error = "unknown or incomplete option '" + std::string(arg) +
-              "'\nusage: " + argv[0] + " [--list] [--case NAME]... [--runs N] [--warmup N] [--small]";
+              "'\nusage: " + argv[0] + " [--list] [--case NAME]... [--runs N] [--warmup N] [--small] [--check-seed S]";
       return false;
     }
   }
@@ -97,17 +103,31 @@ std::vector<ws_perf::perf_case> select(std::vector<ws_perf::perf_case> all, cons
   return chosen;
 }
 
+/// 32 elements of @p output at places drawn from @p seed (the same places for the same seed and size), so that the
+/// grader can compare the learner's result with the reference's without either knowing beforehand where it looks.
+ws::json::value check_sample(const std::vector<float>& output, std::size_t seed) {
+  auto sample = ws::json::value::array();
+  if (output.empty()) return sample;
+  std::uint64_t state = 0x9e3779b97f4a7c15ull * (seed + 1);
+  for (int i = 0; i < 32; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;  // a 64-bit LCG: enough to spread the picks
+    sample.push_back(output[static_cast<std::size_t>(state >> 11) % output.size()]);
+  }
+  return sample;
+}
+
 /// Sets up, warms up and times one case; returns its JSON line.
 std::string run_case(const ws_perf::perf_case& c, const options& opt) {
-  const std::function<void()> body = c.setup();
+  const ws_perf::timed_work work = c.setup();
   WS_CUDA_CHECK(cudaDeviceSynchronize());  // the setup's copies are not part of the first timing
   ws::cuda_event_timer timer;
-  const ws::timing_stats stats = ws::time_repeated(timer, body, opt.warmup, opt.runs);
+  const ws::timing_stats stats = ws::time_repeated(timer, work.run, opt.warmup, opt.runs);
   // A kernel that failed to launch or crashed must not be reported as fast.
   WS_CUDA_CHECK(cudaGetLastError());
   WS_CUDA_CHECK(cudaDeviceSynchronize());
   auto line = ws::json::value::object();
   line.set("case", c.name).set("median_ms", stats.median_ms).set("min_ms", stats.min_ms).set("runs", stats.count);
+  line.set("check", check_sample(work.output->to_vector(), opt.check_seed));
   return line.dump(-1);
 }
 

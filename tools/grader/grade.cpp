@@ -11,6 +11,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <random>
 #include <ostream>
 #include <regex>
 #include <sstream>
@@ -59,6 +60,12 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
     s.replace(at, from.size(), to);
   }
   return s;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
 }
 
 std::string format_seconds(double s) {
@@ -161,14 +168,8 @@ std::vector<submitted_file> read_files(const lab_context& ctx, const submission_
     if (name != "submission.json") missing.push_back(name);
   }
   if (!missing.empty()) {
-    std::string list;
-    for (const std::string& name : missing) list += (list.empty() ? "" : ", ") + name;
     report.verdict = "rejected";
-    report.reason = "the submission lacks " + list + " (a submission holds: " + [&] {
-      std::string all;
-      for (const std::string& f : ctx.m.files) all += (all.empty() ? "" : ", ") + f;
-      return all;
-    }() + ")";
+    report.reason = "the submission lacks " + join(missing) + " (a submission holds: " + join(ctx.m.files) + ")";
     return {};
   }
   // A folder (the learner's labs/NN_name, an upload) holds READMEs and headers; only an archive's extras are news.
@@ -376,11 +377,17 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
   return out;
 }
 
-/// Runs a performance driver once for `cases`; returns case -> median ms (empty on failure, with `error` set).
-std::map<std::string, double> run_perf(const grade_options& options, const fs::path& exe,
-                                       const std::vector<std::string>& cases, const fs::path& scratch, bool on_gpu,
-                                       std::string& error) {
-  std::vector<std::string> argv{exe.string()};
+/// One case's timing from a performance driver, and the sample of its output it reported.
+struct perf_timing {
+  double median_ms = 0;
+  std::vector<double> check;
+};
+
+/// Runs a performance driver once for `cases`; returns case -> timing (empty on failure, with `error` set).
+std::map<std::string, perf_timing> run_perf(const grade_options& options, const fs::path& exe,
+                                            const std::vector<std::string>& cases, const fs::path& scratch,
+                                            bool on_gpu, unsigned check_seed, std::string& error) {
+  std::vector<std::string> argv{exe.string(), "--check-seed", std::to_string(check_seed)};
   for (const std::string& c : cases) argv.insert(argv.end(), {"--case", c});
   if (!on_gpu) argv.push_back("--small");
   const sandbox_options s = run_sandbox(options, scratch, on_gpu);
@@ -389,7 +396,7 @@ std::map<std::string, double> run_perf(const grade_options& options, const fs::p
   limits.cpu_seconds = 600;
   limits.memory_bytes = 16ull << 30;
   const run_result r = run_limited(argv, limits, s);
-  std::map<std::string, double> times;
+  std::map<std::string, perf_timing> times;
   if (r.exit_code != 0) {
     error = r.failure_reason();
     return times;
@@ -399,12 +406,30 @@ std::map<std::string, double> run_perf(const grade_options& options, const fs::p
     if (line.empty() || line[0] != '{') continue;
     try {
       const nlohmann::json j = nlohmann::json::parse(line);
-      times[j.at("case").get<std::string>()] = j.at("median_ms").get<double>();
+      perf_timing t;
+      t.median_ms = j.at("median_ms").get<double>();
+      for (const nlohmann::json& v : j.at("check")) t.check.push_back(v.is_number() ? v.get<double>() : NAN);
+      times[j.at("case").get<std::string>()] = t;
     } catch (const std::exception&) {
       // a learner's printf that happens to start with '{' is not a timing line
     }
   }
   return times;
+}
+
+/// "" when the learner's sample of the output matches the reference's, else why not. The tolerance allows another
+/// summation order (and bf16 inputs), not another answer.
+std::string check_mismatch(const std::vector<double>& mine, const std::vector<double>& reference) {
+  if (mine.size() != reference.size() || reference.empty()) return "it reported no sample of its result";
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    if (!(std::abs(mine[i] - reference[i]) <= 1e-2 * (1 + std::abs(reference[i])))) {
+      std::ostringstream why;
+      why << "its result at the timed size differs from the reference's (sampled element " << i << ": "
+          << mine[i] << " instead of " << reference[i] << "): no speed points for skipped or wrong work";
+      return why.str();
+    }
+  }
+  return "";
 }
 
 void grade_performance(const grade_options& options, const lab_context& ctx, grade_report& report,
@@ -441,29 +466,32 @@ void grade_performance(const grade_options& options, const lab_context& ctx, gra
   log << "    timing " << cases.size() << " performance case(s) against the reference solution...\n" << std::flush;
   const fs::path mine = scratch / (ctx.lab + "_graded_" + backend + "_perf");
   const fs::path reference = scratch / (ctx.lab + "_solutions_" + backend + "_perf");
-  std::map<std::string, double> best_mine;
-  std::map<std::string, double> best_ref;
+  std::map<std::string, perf_timing> best_mine;
+  std::map<std::string, perf_timing> best_ref;
   std::string error;
+  // Where the drivers sample their outputs changes with every grading, so no submission can know it.
+  const unsigned check_seed = std::random_device{}();
   // Alternate reference and learner twice and keep each side's best median: a clock boost or a noisy neighbour
   // then hurts neither side more than the other.
   for (int round = 0; round < 2 && error.empty(); ++round) {
     for (const auto& [exe, best] : {std::pair{reference, &best_ref}, std::pair{mine, &best_mine}}) {
       std::string e;
-      for (const auto& [name, ms] : run_perf(options, exe, cases, scratch, on_gpu, e)) {
-        if (!best->contains(name) || ms < best->at(name)) (*best)[name] = ms;
+      for (const auto& [name, t] : run_perf(options, exe, cases, scratch, on_gpu, check_seed, e)) {
+        if (!best->contains(name) || t.median_ms < best->at(name).median_ms) (*best)[name] = t;
       }
       if (!e.empty()) error = (exe == mine ? "your performance run failed: " : "the reference run failed: ") + e;
     }
   }
   for (perf_outcome& p : report.perf) {
     if (!p.note.empty()) continue;
-    if (!best_mine.contains(p.name) || !best_ref.contains(p.name) || best_ref[p.name] <= 0) {
+    if (!best_mine.contains(p.name) || !best_ref.contains(p.name) || best_ref[p.name].median_ms <= 0) {
       p.note = error.empty() ? "no timing came back" : error;
       continue;
     }
-    p.learner_ms = best_mine[p.name];
-    p.reference_ms = best_ref[p.name];
-    p.points = p.max_points * perf_credit(p.learner_ms / p.reference_ms);
+    p.learner_ms = best_mine[p.name].median_ms;
+    p.reference_ms = best_ref[p.name].median_ms;
+    p.note = check_mismatch(best_mine[p.name].check, best_ref[p.name].check);
+    if (p.note.empty()) p.points = p.max_points * perf_credit(p.learner_ms / p.reference_ms);
   }
 }
 
