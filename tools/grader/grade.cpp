@@ -252,7 +252,7 @@ std::string build_targets(const grade_options& options, const lab_context& ctx, 
   run_limits limits;
   limits.wall_seconds = 900;  // the first build also compiles the tests themselves
   limits.cpu_seconds = 1800;
-  limits.memory_bytes = 8ull << 30;
+  limits.memory_bytes = 16ull << 30;  // the whole tree: ninja runs a compiler per core (nvcc on a GPU machine)
   limits.file_bytes = 1ull << 30;
   limits.processes = 512;
   limits.output_bytes = 1 << 20;
