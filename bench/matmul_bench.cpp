@@ -9,9 +9,11 @@
 ///
 /// Speed is shown as a ratio to the yardstick on the same machine in the same run, and as a fraction of the
 /// machine's peak (the CPU's peak is measured with an FMA loop; the GPU's comes from its clock, SM count and the
-/// per-SM rates NVIDIA publishes). `--json FILE` writes the records described in docs/bench_results.md.
+/// per-SM rates NVIDIA publishes). `--json FILE` writes the records described in docs/bench_results.md;
+/// `--stream` also prints each row's start and record as it happens (`WS-PROGRESS`, `WS-RECORD` lines on stdout),
+/// for the visualizer's live runner.
 ///
-/// Usage: bench_matmul_<backend> [--cpu-only] [--json FILE] [--max-n N]
+/// Usage: bench_matmul_<backend> [--cpu-only] [--json FILE] [--max-n N] [--stream]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -56,6 +58,7 @@ struct options {
   std::string json_path;
   bool cpu_only = false;
   int max_n = 0;  // 0: the defaults below
+  bool stream = false;
 };
 
 options parse(int argc, char* argv[]) {
@@ -68,8 +71,10 @@ options parse(int argc, char* argv[]) {
       opt.cpu_only = true;
     } else if (arg == "--max-n" && i + 1 < argc) {
       opt.max_n = std::atoi(argv[++i]);
+    } else if (arg == "--stream") {
+      opt.stream = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--cpu-only] [--json FILE] [--max-n N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--cpu-only] [--json FILE] [--max-n N] [--stream]\n", argv[0]);
       std::exit(2);
     }
   }
@@ -205,12 +210,34 @@ ws::json::value to_json(const result& r) {
   return o;
 }
 
+/// --stream (docs/bench_results.md): machine-readable lines on stdout, flushed, for the visualizer's live runner.
+/// `total` counts the rows of the whole run (CPU and GPU), so `done` never goes back.
+struct stream_state {
+  bool on = false;
+  int done = 0, total = 0;
+} stream;
+
+/// `WS-PROGRESS <rows done> <rows in all> <the row starting>`.
+void stream_progress(const std::string& what) {
+  if (!stream.on) return;
+  std::printf("WS-PROGRESS %d %d %s\n", stream.done++, stream.total, what.c_str());
+  std::fflush(stdout);
+}
+
+/// `WS-RECORD <the record, one line>`, once its check is final.
+void stream_record(const result& r) {
+  if (!stream.on) return;
+  std::printf("WS-RECORD %s\n", to_json(r).dump(-1).c_str());
+  std::fflush(stdout);
+}
+
 /// Prints progress on one line of a terminal (overwritten by the next row), nothing when output is a file.
 class progress {
  public:
   explicit progress(int total) : total_(total), tty_(isatty(STDERR_FILENO) != 0) {}
   void show(const std::string& what) {
     ++done_;
+    stream_progress(what);
     if (tty_) std::fprintf(stderr, "\r\033[K[%2d/%d] timing %s ...", done_, total_, what.c_str());
   }
   void clear() const {
@@ -245,6 +272,12 @@ struct peaks {
   double cpu_1 = 0, cpu_all = 0, gpu_fp32 = 0, gpu_tensor = 0, gpu_bandwidth = 0;
 };
 
+/// The rows bench_cpu goes through, skipped ones included: per size, OpenBLAS on 1 thread (and on all), lab 02.
+int cpu_rows(const options& opt, int cores) {
+  const std::size_t per_size = lab02::matmul_cpu_versions().size() + (cores > 1 ? 2 : 1);
+  return static_cast<int>(sizes_up_to(2048, opt).size() * per_size);
+}
+
 void bench_cpu(const options& opt, int cores, const peaks& peak, std::vector<result>& out) {
   const std::vector<int> sizes = sizes_up_to(2048, opt);
   const double peak_1 = peak.cpu_1, peak_all = peak.cpu_all;
@@ -261,7 +294,7 @@ void bench_cpu(const options& opt, int cores, const peaks& peak, std::vector<res
     entries.push_back({std::string(v), false, v == "parallel" ? cores : 1});
   }
 
-  progress bar(static_cast<int>(sizes.size() * entries.size()));
+  progress bar(cpu_rows(opt, cores));
   std::vector<double> last_ms(entries.size(), 0.0);
   print_header("CPU (FP32; % yard = speed relative to OpenBLAS on the same threads)");
   for (const int n : sizes) {
@@ -273,7 +306,8 @@ void bench_cpu(const options& opt, int cores, const peaks& peak, std::vector<res
     std::vector<double> blas_ms(static_cast<std::size_t>(cores) + 1, 0.0);
     for (std::size_t e = 0; e < entries.size(); ++e) {
       const entry& en = entries[e];
-      bar.show(en.version + " N=" + std::to_string(n));
+      const std::string who = en.openblas ? "OpenBLAS sgemm, " + std::to_string(en.threads) + " thread(s)" : en.version;
+      bar.show(who + " N=" + std::to_string(n));
       // A version 8x slower per doubling would take too long at the next size: skip it and say so.
       if (last_ms[e] * 8 > 6000.0) {
         bar.clear();
@@ -308,6 +342,7 @@ void bench_cpu(const options& opt, int cores, const peaks& peak, std::vector<res
         r.correct = agrees(reference, c, n);
       }
       rows.push_back(r);
+      stream_record(r);
     }
     bar.clear();
     for (const result& r : rows) {
@@ -332,6 +367,15 @@ std::vector<float> widen(const std::vector<T>& in) {
   std::vector<float> out(in.size());
   std::transform(in.begin(), in.end(), out.begin(), [](T x) { return static_cast<float>(x); });
   return out;
+}
+
+/// The rows bench_gpu goes through, skipped ones included: per size, labs 03-04's FP32 versions, SGEMM, and WMMA
+/// and GemmEx in FP16 and BF16. The CPU backend times N = 256 only.
+int gpu_rows(const options& opt) {
+  const bool real_gpu = std::string_view(gpu_backend) == "cuda";
+  const std::size_t sizes = real_gpu ? sizes_up_to(4096, opt).size() : 1;
+  return static_cast<int>(
+      sizes * (lab03::matmul_gpu_versions().size() + lab04::matmul_fast_versions().size() + 1 + 4));
 }
 
 void bench_gpu(const options& opt, const ws::device_info& device, const peaks& peak, std::vector<result>& out) {
@@ -360,8 +404,7 @@ void bench_gpu(const options& opt, const ws::device_info& device, const peaks& p
     for (const auto name : lab04::matmul_fast_versions()) v.emplace_back(name);
     return v;
   }();
-  const int per_size = static_cast<int>(fp32_versions.size()) + 1 + 4;  // + SGEMM, + WMMA and GemmEx x2 dtypes
-  progress bar(static_cast<int>(sizes.size()) * per_size);
+  progress bar(gpu_rows(opt));
   std::vector<double> last_ms(fp32_versions.size(), 0.0);
   print_header("GPU (% yard = speed relative to cuBLAS: SGEMM for FP32, GemmEx for FP16/BF16 inputs)");
 
@@ -379,6 +422,7 @@ void bench_gpu(const options& opt, const ws::device_info& device, const peaks& p
       d_c.copy_to_host(host_c);
       r.correct = yardstick != nullptr ? agrees(*yardstick, host_c, n) : false;
       rows.push_back(r);
+      if (yardstick != nullptr) stream_record(r);  // a yardstick's record is streamed after its spot check
       return r.stats.median_ms;
     };
 
@@ -389,6 +433,7 @@ void bench_gpu(const options& opt, const ws::device_info& device, const peaks& p
                                   nullptr);
     reference = host_c;
     rows.back().correct = spot_check(a, b, reference, n);
+    stream_record(rows.back());
     for (std::size_t v = 0; v < fp32_versions.size(); ++v) {
       const std::string& name = fp32_versions[v];
       bar.show(name + " N=" + std::to_string(n));
@@ -413,6 +458,7 @@ void bench_gpu(const options& opt, const ws::device_info& device, const peaks& p
       }, nullptr);
       const std::vector<float> ex_result = host_c;
       rows.back().correct = spot_check(widen(a16), widen(b16), ex_result, n);
+      stream_record(rows.back());
       bar.show(std::string("wmma ") + dtype + " N=" + std::to_string(n));
       timed({"wmma", gpu_backend, "ours", dtype, n, 1, {}, false},
             [&] { lab04::launch_matmul_wmma(d_a16.data(), d_b16.data(), d_c.data(), n, n, n); }, &ex_result);
@@ -460,6 +506,8 @@ int main(int argc, char* argv[]) {
     peak.gpu_bandwidth = device.memory_bandwidth_gbs;
   }
 
+  stream.on = opt.stream;
+  stream.total = cpu_rows(opt, cores) + (gpu ? gpu_rows(opt) : 0);
   std::vector<result> results;
   bench_cpu(opt, cores, peak, results);
   if (gpu) bench_gpu(opt, device, peak, results);

@@ -1,22 +1,28 @@
-# ./course bench NAME [--json FILE] [--cpu-only]: time a workload with the reference solutions.
+# ./course bench NAME [--json FILE] [--cpu-only] [--max-n N] [--stream]: time a workload with the reference solutions.
 #
 # The GPU build runs when a usable GPU answers; otherwise the same program runs on the CPU backend, and says so.
 # --cpu-only times only the CPU versions (and their library yardsticks), so it needs no GPU build at all.
+# matmul only: --max-n N stops at size N; --stream prints WS-PROGRESS / WS-RECORD lines for the visualizer
+# (docs/bench_results.md).
 
 cmd_bench() {
-  local name="" args=()
+  local name="" args=() matmul_only=0
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --json) [[ $# -ge 2 ]] || ws_die "--json needs a file name"
               args+=(--json "$(realpath -m "$2")"); shift 2 ;;
       --cpu-only) args+=(--cpu-only); shift ;;
-      -*) ws_die "unknown option '$1' (usage: ./course bench NAME [--json FILE] [--cpu-only])" ;;
+      --max-n) [[ $# -ge 2 ]] || ws_die "--max-n needs a size"
+               args+=(--max-n "$2"); matmul_only=1; shift 2 ;;
+      --stream) args+=(--stream); matmul_only=1; shift ;;
+      -*) ws_die "unknown option '$1' (usage: ./course bench NAME [--json FILE] [--cpu-only] [--max-n N] [--stream])" ;;
       *) name="$1"; shift ;;
     esac
   done
   local workloads="vector_add matmul cudacpu"
   [[ -n "$name" ]] || ws_die "which workload? usage: ./course bench NAME [--json FILE]; workloads: $workloads"
   [[ " $workloads " == *" $name "* ]] || ws_die "no benchmark called '$name'; workloads: $workloads"
+  [[ $matmul_only == 0 || $name == matmul ]] || ws_die "--max-n and --stream are options of ./course bench matmul"
 
   source "$WS_ROOT/tools/course/setup.sh"
   cmd_setup --if-needed
