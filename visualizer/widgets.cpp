@@ -1,0 +1,120 @@
+/// @file widgets.cpp
+/// @brief Small UI helpers every panel shares: labels before widgets, the file and workload pickers, number formats.
+#include "widgets.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "data/analysis.hpp"
+
+namespace ws_viz::widgets {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string fmt_ms(double ms) {
+  if (ms < 0.1) return fmt("%.4f", ms);
+  if (ms < 10) return fmt("%.2f", ms);
+  if (ms < 100) return fmt("%.1f", ms);
+  return fmt("%.0f", ms);
+}
+
+std::string fmt_ms_with_unit(double ms) { return fmt_ms(ms) + " ms"; }
+
+std::string fmt_gflops(double g) { return g < 10 ? fmt("%.2f", g) : g < 1000 ? fmt("%.1f", g) : fmt("%.0f", g); }
+
+std::string group_thousands(const std::string& digits) {
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string with_commas(std::int64_t v) {
+  return (v < 0 ? "-" : "") + group_thousands(std::to_string(v < 0 ? -v : v));
+}
+
+std::string fmt_speedup(double s) {
+  if (s < 10) return fmt("%.1fx", s);
+  return group_thousands(fmt("%.0f", s)) + "x";
+}
+
+std::string size_label(const std::string& workload, long long m) {
+  return (workload == "matmul" ? "N = " : "n = ") + std::to_string(m);
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
+std::string side_name(const record& r) {
+  std::string name = series_name(r);
+  replace_all(name, " (GPU)", "");
+  replace_all(name, "(GPU, ", "(");
+  if (is_yardstick(r)) return name;
+  return (is_gpu(r) ? "GPU " : "CPU ") + name;
+}
+
+float combo_width(const std::string& text) { return std::max(110.0f, ImGui::CalcTextSize(text.c_str()).x + 40); }
+
+void label(const char* text) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(text);
+  ImGui::SameLine();
+}
+
+void size_picker(const std::string& workload, long long& size, const std::vector<long long>& sizes, const char* id) {
+  label("size");
+  ImGui::SetNextItemWidth(combo_width(size_label(workload, size)));
+  if (ImGui::BeginCombo(id, size_label(workload, size).c_str())) {
+    for (const long long m : sizes) {
+      if (ImGui::Selectable(size_label(workload, m).c_str(), m == size)) size = m;
+    }
+    ImGui::EndCombo();
+  }
+}
+
+void file_picker(app_state& app, const char* id) {
+  const results_file& f = app.files[static_cast<std::size_t>(app.selected_file)];
+  label("file");
+  ImGui::SetNextItemWidth(340);
+  if (ImGui::BeginCombo(id, f.label.c_str())) {
+    for (std::size_t i = 0; i < app.files.size(); ++i) {
+      const bool chosen = static_cast<int>(i) == app.selected_file;
+      if (ImGui::Selectable((app.files[i].label + "##" + std::to_string(i)).c_str(), chosen)) {
+        app.selected_file = static_cast<int>(i);
+      }
+      if (chosen) ImGui::SetItemDefaultFocus();
+    }
+    ImGui::EndCombo();
+  }
+}
+
+void workload_picker(std::string& workload, const std::vector<std::string>& workloads, const char* id) {
+  label("workload");
+  ImGui::SetNextItemWidth(110);
+  if (ImGui::BeginCombo(id, workload.c_str())) {
+    for (const std::string& w : workloads) {
+      if (ImGui::Selectable(w.c_str(), w == workload)) workload = w;
+    }
+    ImGui::EndCombo();
+  }
+}
+
+void file_and_workload_pickers(app_state& app, const std::vector<std::string>& workloads, const char* file_id,
+                               const char* workload_id) {
+  file_picker(app, file_id);
+  ImGui::SameLine(0, 20);
+  workload_picker(app.workload, workloads, workload_id);
+}
+
+}  // namespace ws_viz::widgets
