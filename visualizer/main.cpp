@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
     const std::vector<fs::path> found = ws_viz::results_in(app.root / "bench" / "results");
     if (found.empty()) {
       app.load_errors.push_back("no results files in " + (app.root / "bench" / "results").string() +
-                                ": run ./course bench matmul --json FILE, then ws_viz --results FILE");
+                                ": run ./course bench matmul --json FILE, then ./course viz --results FILE");
     } else {
       app.add_file(found.front());
     }

@@ -121,7 +121,7 @@ void draw_no_files() {
   ImGui::TextUnformatted("Measure this machine (the CPU versions and OpenBLAS; no GPU needed):");
   ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ./course bench matmul --cpu-only --json bench/results/mine.json");
   ImGui::TextUnformatted("then open that file, or one already recorded in bench/results/:");
-  ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ws_viz --results bench/results/mine.json");
+  ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ./course viz --results bench/results/mine.json");
   ImGui::Spacing();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(style::text_dim),
                      "The Compare panel can also load a file while the app runs.");

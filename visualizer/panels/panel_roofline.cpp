@@ -105,7 +105,7 @@ void draw_pickers(app_state& app, const std::vector<std::string>& wls) {
 void draw_roofline(app_state& app) {
   if (app.files.empty()) {
     ImGui::TextUnformatted("No results file is loaded. Run ./course bench matmul --cpu-only --json FILE (or on a GPU "
-                           "machine, without --cpu-only), then start ws_viz --results FILE.");
+                           "machine, without --cpu-only), then ./course viz --results FILE.");
     return;
   }
   app.selected_file = std::clamp(app.selected_file, 0, static_cast<int>(app.files.size()) - 1);
