@@ -110,11 +110,14 @@ void workload_picker(std::string& workload, const std::vector<std::string>& work
   }
 }
 
-void file_and_workload_pickers(app_state& app, const std::vector<std::string>& workloads, const char* file_id,
-                               const char* workload_id) {
+const results_file& file_and_workload_pickers(app_state& app, const char* file_id, const char* workload_id) {
+  app.selected_file = std::clamp(app.selected_file, 0, static_cast<int>(app.files.size()) - 1);
+  const std::vector<std::string> wls = workloads(app.files[static_cast<std::size_t>(app.selected_file)]);
+  if (!wls.empty() && std::find(wls.begin(), wls.end(), app.workload) == wls.end()) app.workload = wls.front();
   file_picker(app, file_id);
   ImGui::SameLine(0, 20);
-  workload_picker(app.workload, workloads, workload_id);
+  workload_picker(app.workload, wls, workload_id);
+  return app.files[static_cast<std::size_t>(app.selected_file)];
 }
 
 }  // namespace ws_viz::widgets

@@ -60,8 +60,9 @@ void file_picker(app_state& app, const char* id);
 /// The "workload" combo over @p workloads; a pick is written to @p workload. @p id is the combo's hidden ImGui id.
 void workload_picker(std::string& workload, const std::vector<std::string>& workloads, const char* id);
 
-/// file_picker and workload_picker on one line (app.workload is the choice), as the dashboard and roofline show them.
-void file_and_workload_pickers(app_state& app, const std::vector<std::string>& workloads, const char* file_id,
-                               const char* workload_id);
+/// The file and the workload a single-file panel shows (dashboard, roofline): keeps app.selected_file in range,
+/// falls back to the file's first workload when app.workload is not in it (the charts would be empty), draws
+/// file_picker and workload_picker on one line, and returns the file chosen. Precondition: app.files is not empty.
+const results_file& file_and_workload_pickers(app_state& app, const char* file_id, const char* workload_id);
 
 }  // namespace ws_viz::widgets

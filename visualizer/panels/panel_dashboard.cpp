@@ -127,11 +127,6 @@ void draw_no_files() {
                      "The Compare panel can also load a file while the app runs.");
 }
 
-/// The file and workload combos (they change the app's shared choice, so the roofline follows).
-void draw_pickers(app_state& app, const std::vector<std::string>& wls) {
-  file_and_workload_pickers(app, wls, "##dash_file", "##dash_workload");
-}
-
 }  // namespace
 
 void draw_dashboard(app_state& app) {
@@ -139,14 +134,7 @@ void draw_dashboard(app_state& app) {
     draw_no_files();
     return;
   }
-  app.selected_file = std::clamp(app.selected_file, 0, static_cast<int>(app.files.size()) - 1);
-  {
-    // A workload this file lacks would show empty charts: fall back to the file's first one.
-    const std::vector<std::string> wls = workloads(app.files[static_cast<std::size_t>(app.selected_file)]);
-    if (!wls.empty() && std::find(wls.begin(), wls.end(), app.workload) == wls.end()) app.workload = wls.front();
-    draw_pickers(app, wls);
-  }
-  const results_file& f = app.files[static_cast<std::size_t>(app.selected_file)];
+  const results_file& f = file_and_workload_pickers(app, "##dash_file", "##dash_workload");
   const std::string& wl = app.workload;
   const std::vector<long long> szs = sizes(f, wl);
   if (szs.empty()) {

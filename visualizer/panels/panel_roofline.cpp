@@ -95,11 +95,6 @@ chart::series roof_line(const roof& r, double x_lo, double x_hi) {
 double pow10_floor(double v) { return std::pow(10.0, std::floor(std::log10(v))); }
 double pow10_ceil(double v) { return std::pow(10.0, std::ceil(std::log10(v))); }
 
-/// The file and workload combos (the app's shared choice: the dashboard follows).
-void draw_pickers(app_state& app, const std::vector<std::string>& wls) {
-  file_and_workload_pickers(app, wls, "##roof_file", "##roof_workload");
-}
-
 }  // namespace
 
 void draw_roofline(app_state& app) {
@@ -108,13 +103,7 @@ void draw_roofline(app_state& app) {
                            "machine, without --cpu-only), then ./course viz --results FILE.");
     return;
   }
-  app.selected_file = std::clamp(app.selected_file, 0, static_cast<int>(app.files.size()) - 1);
-  {
-    const std::vector<std::string> wls = workloads(app.files[static_cast<std::size_t>(app.selected_file)]);
-    if (!wls.empty() && std::find(wls.begin(), wls.end(), app.workload) == wls.end()) app.workload = wls.front();
-    draw_pickers(app, wls);
-  }
-  const results_file& f = app.files[static_cast<std::size_t>(app.selected_file)];
+  const results_file& f = file_and_workload_pickers(app, "##roof_file", "##roof_workload");
   const machine_info& mc = f.machine;
   const std::string& wl = app.workload;
   const std::vector<long long> szs = sizes(f, wl);
