@@ -87,16 +87,13 @@ graded course_grade(const std::string& lab, std::vector<std::string> args, const
   std::vector<std::string> argv{(k_root / "course").string(), "grade", lab};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--out", out.string(), "--gpu", "no"});
-  ws_grade::sandbox_options s;
-  s.use_bwrap = false;
-  s.workdir = out_dir;
   ws_grade::run_limits limits;
   limits.wall_seconds = 1200;  // the first call configures and builds build/grade
   limits.cpu_seconds = 2400;
   limits.memory_bytes = 16ull << 30;
   limits.file_bytes = 1ull << 30;
   limits.output_bytes = 1 << 20;
-  const ws_grade::run_result r = ws_grade::run_limited(argv, limits, s);
+  const ws_grade::run_result r = ws_grade::run_trusted(argv, limits, out_dir);
   graded g;
   g.output = r.output;
   g.exit_code = r.exit_code;
@@ -245,15 +242,10 @@ TEST_CASE("a packed submission grades exactly like the folder it was packed from
   const graded from_folder = course_grade("03", {"--submission", folder.string()}, dir.path);
   REQUIRE(fs::exists(grade_tool));  // built by the grading above
 
-  ws_grade::sandbox_options s;
-  s.use_bwrap = false;
-  s.workdir = dir.path;
-  ws_grade::run_limits limits;
-  limits.wall_seconds = 600;
-  const ws_grade::run_result pack = ws_grade::run_limited(
+  const ws_grade::run_result pack = ws_grade::run_trusted(
       {grade_tool.string(), "pack", "--root", k_root.string(), "--build", (k_root / "build/grade").string(), "--lab",
        lab_folder("03").string(), "--from", folder.string(), "--out-dir", (dir.path / "out").string()},
-      limits, s);
+      {.wall_seconds = 600}, dir.path);
   INFO(pack.output);
   REQUIRE(pack.exit_code == 0);
   std::vector<fs::path> archives;
@@ -319,14 +311,11 @@ TEST_CASE("batch grading writes one results file per submission and a CSV summar
 
   std::vector<std::string> argv{(k_root / "course").string(), "grade", "01", "--batch", inbox.string(), "--out-dir",
                                 (dir.path / "results").string(), "--gpu", "no"};
-  ws_grade::sandbox_options s;
-  s.use_bwrap = false;
-  s.workdir = dir.path;
   ws_grade::run_limits limits;
   limits.wall_seconds = 900;
   limits.cpu_seconds = 1800;
   limits.memory_bytes = 16ull << 30;
-  const ws_grade::run_result r = ws_grade::run_limited(argv, limits, s);
+  const ws_grade::run_result r = ws_grade::run_trusted(argv, limits, dir.path);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   for (const std::string who : {"alice", "bob", "mallory"}) CHECK(fs::exists(dir.path / "results" / (who + ".results.json")));

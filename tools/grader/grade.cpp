@@ -273,9 +273,6 @@ void prepare(const grade_options& options, const lab_context& ctx, const std::ve
   std::vector<std::string> argv{"cmake", "--build", options.build.string(), "--target",
                                 ctx.lab + (ctx.cpu_only ? "_solutions_tests" : "_solutions_cudacpu_tests")};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  sandbox_options s;
-  s.use_bwrap = false;
-  s.workdir = options.build;
   run_limits limits;
   limits.wall_seconds = 1800;
   limits.cpu_seconds = 3600;
@@ -284,7 +281,7 @@ void prepare(const grade_options& options, const lab_context& ctx, const std::ve
   limits.output_bytes = 1 << 20;
   log << "    preparing the grading build (the first time compiles the CPU backend with its memory checker)...\n"
       << std::flush;
-  const run_result r = run_limited(argv, limits, s);
+  const run_result r = run_trusted(argv, limits, options.build);
   if (r.exit_code != 0) {
     throw std::runtime_error("the grading build of the reference solution failed (" + r.failure_reason() + "):\n" +
                              r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
@@ -648,13 +645,8 @@ grade_report grade_submission(const grade_options& options, const submission_sou
   if (options.use_gpu) {
     // The first CUDA program on a machine creates /dev/nvidia-uvm; one inside the sandbox could not. The reference's
     // test binary asks for the device count first (tests/support/ws_test_main.cpp): a trusted first use.
-    sandbox_options s;
-    s.use_bwrap = false;
-    s.workdir = options.build;
-    run_limits limits;
-    limits.wall_seconds = 60;
-    run_limited({(options.build / "tests" / (ctx.lab + "_solutions_cuda_tests")).string(), "--list-test-names-only"},
-                limits, s);
+    run_trusted({(options.build / "tests" / (ctx.lab + "_solutions_cuda_tests")).string(), "--list-test-names-only"},
+                {.wall_seconds = 60}, options.build);
   }
   stage(ctx, files);
   std::vector<std::string> targets = test_targets(ctx, options.use_gpu);

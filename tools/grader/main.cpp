@@ -77,12 +77,7 @@ bool probe_gpu(const fs::path& build) {
   bool have_cuda = false;
   while (std::getline(cache, line)) have_cuda = have_cuda || line == "WS_HAVE_CUDA:INTERNAL=ON";
   if (!have_cuda) return false;
-  sandbox_options s;
-  s.use_bwrap = false;
-  s.workdir = fs::temp_directory_path();
-  run_limits limits;
-  limits.wall_seconds = 30;
-  const run_result r = run_limited({"nvidia-smi", "-L"}, limits, s);
+  const run_result r = run_trusted({"nvidia-smi", "-L"}, {.wall_seconds = 30}, fs::temp_directory_path());
   return r.exit_code == 0 && r.output.find("GPU ") != std::string::npos;
 }
 
@@ -213,12 +208,8 @@ int cmd_check_manifest(const cli& c) {
   const std::string tests = fs::absolute(c.need("tests")).string();
   std::map<std::string, std::string> in_binary;
   for (const std::string kind : {"gpu", "cpu"}) {
-    sandbox_options s;
-    s.use_bwrap = false;
-    s.workdir = fs::temp_directory_path();
-    run_limits limits;
-    limits.wall_seconds = 60;
-    const run_result r = run_limited({tests, "--list-test-names-only", "[" + kind + "]"}, limits, s);
+    const run_result r = run_trusted({tests, "--list-test-names-only", "[" + kind + "]"}, {.wall_seconds = 60},
+                                     fs::temp_directory_path());
     if (!r.start_error.empty() || r.signal != 0 || r.timed_out) {
       throw std::runtime_error("cannot list the tests of " + tests + ": " + r.failure_reason());
     }
@@ -246,12 +237,8 @@ int cmd_check_manifest(const cli& c) {
     }
   }
   if (c.values.contains("perf")) {  // the performance driver has every case the manifest times
-    sandbox_options s;
-    s.use_bwrap = false;
-    s.workdir = fs::temp_directory_path();
-    run_limits limits;
-    limits.wall_seconds = 60;
-    const run_result r = run_limited({fs::absolute(c.get("perf")).string(), "--list"}, limits, s);
+    const run_result r = run_trusted({fs::absolute(c.get("perf")).string(), "--list"}, {.wall_seconds = 60},
+                                     fs::temp_directory_path());
     for (const manifest_perf_case& pc : m.perf) {
       if (r.output.find(pc.name + "\n") == std::string::npos) {
         std::cerr << "performance case \"" << pc.name << "\" is not a case of " << c.get("perf") << "\n";

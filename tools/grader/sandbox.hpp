@@ -101,4 +101,12 @@ std::string bwrap_unavailable_reason(bool drop_privileges = false);
 /// @param options the working directory, sandbox layout, privileges and environment (see sandbox_options)
 run_result run_limited(const std::vector<std::string>& argv, const run_limits& limits, const sandbox_options& options);
 
+/// Runs one of our own commands (the build of the reference, a listing of a trusted binary, nvidia-smi): the
+/// limits still apply, but no bubblewrap and no change of user. run_limited with use_bwrap = false.
+/// @param argv    the command and its arguments
+/// @param limits  the limits (see run_limits)
+/// @param workdir its working directory
+run_result run_trusted(const std::vector<std::string>& argv, const run_limits& limits,
+                       const std::filesystem::path& workdir);
+
 }  // namespace ws_grade
