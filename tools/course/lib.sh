@@ -31,6 +31,7 @@ ws_configure() {
   local preset="$1" dir="$WS_ROOT/build/$1"
   if [[ ! -f "$dir/CMakeCache.txt" || ! -f "$dir/build.ninja" ]]; then
     ws_info "Configuring (cmake --preset $preset)"
+    mkdir -p "$WS_ROOT/build" || ws_die "cannot create $WS_ROOT/build"  # a fresh clone has none (it is ignored)
     (cd "$WS_ROOT" && cmake --preset "$preset" >"$WS_ROOT/build/.configure-$preset.log" 2>&1) || {
       cat "$WS_ROOT/build/.configure-$preset.log" >&2
       ws_die "cmake could not configure the build (log above). Try ./course doctor."
@@ -41,7 +42,6 @@ ws_configure() {
 # ws_build PRESET [TARGET...]: configures if needed and builds, with the compiler's output only on failure.
 ws_build() {
   local preset="$1"; shift
-  mkdir -p "$WS_ROOT/build"
   ws_configure "$preset"
   local target_args=()
   [[ $# -gt 0 ]] && target_args=(--target "$@")
