@@ -98,11 +98,4 @@ std::string catch2_test_spec(const std::string& name);
 /// Performance credit for a time ratio (learner / reference): 1 at <= 1.2, 0 at >= 10, linear between.
 double perf_credit(double ratio);
 
-/// The first compiler error in a build log, with up to `context` following lines, paths under `strip` shortened.
-std::string first_compiler_error(const std::string& log, const std::string& strip, int context = 8);
-
-/// One line saying why a test run failed, from its output (Catch2's compact reporter, AddressSanitizer,
-/// compute-sanitizer, the CPU backend's errors); "" when nothing recognizable is there.
-std::string failure_from_output(const std::string& output);
-
 }  // namespace ws_grade
