@@ -393,6 +393,9 @@ inline void gemm_compute(const gemm_call& g, Acc alpha, Acc beta) {
 template <class Acc>
 inline cublasStatus_t gemm(cublasHandle_t handle, const gemm_call& g, const void* alpha, const void* beta,
                            elem scale, const std::source_location& where) {
+  // Counted by the runtime's work watch (cudacpu::begin_work_watch), which also lifts its protection of device
+  // memory from host code while the GEMM reads and writes it.
+  const cudacpu::detail::device_work work(cudacpu::detail::work_kind::library);
   if (const cublasStatus_t s = check_gemm_args(handle, g, alpha, beta, where); s != CUBLAS_STATUS_SUCCESS) return s;
   if (g.m == 0 || g.n == 0) return CUBLAS_STATUS_SUCCESS;
   // A failed kernel broke the context: a GPU could not launch the GEMM.

@@ -48,6 +48,9 @@ void register_device_range(void* p, std::size_t size, const std::source_location
 /// Removes such a registration.
 void unregister_device_range(void* p);
 
+/// Whether a work watch (cudacpu::begin_work_watch) is open.
+bool work_watch_open() noexcept;
+
 /// Human-readable name of a kind ("device memory", ...).
 const char* mem_kind_name(mem_kind k);
 

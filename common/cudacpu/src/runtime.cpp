@@ -5,7 +5,9 @@
 /// Every allocation is registered with where it was made, and freed ones are remembered, so a copy past the end,
 /// a copy in the wrong direction or a use after cudaFree can be reported with the learner's file:line and the
 /// error code CUDA would return.
+#include <signal.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,9 +22,19 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cuda_runtime.h"
 #include "internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define WS_PROTECT_MODE 2  // work watch: device memory is AddressSanitizer poison while host code runs
+#elif defined(WS_CUDACPU_TSAN)
+#define WS_PROTECT_MODE 0  // ThreadSanitizer and page protection do not mix: no host-access check
+#else
+#define WS_PROTECT_MODE 1  // work watch: device memory is PROT_NONE while host code runs
+#endif
 
 struct CUevent_st {
   std::chrono::steady_clock::time_point time;  // when it was recorded
@@ -57,6 +69,7 @@ struct live_rec {
   mem_kind kind;
   std::source_location where;
   bool owned;  // allocated by us (freed by cudaFree/cudaFreeHost)
+  bool mapped = false;  // its own pages (mmap), so the work watch can protect it
 };
 struct freed_rec {
   std::size_t size;
@@ -206,17 +219,49 @@ cudaError_t check_copy(const char* api, void* dst, std::size_t dst_extent, const
   return cudaSuccess;
 }
 
+std::size_t page_bytes() {
+  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+/// Bytes of whole pages an mmap'd allocation of `size` bytes occupies.
+std::size_t mapped_extent(std::size_t size) {
+  const std::size_t page = page_bytes();
+  return ((size == 0 ? 1 : size) + page - 1) / page * page;
+}
+
+/// Whether a (validated) copy moves data from device memory to the host, whatever kind it names.
+bool device_to_host(const void* dst, const void* src) {
+  return endpoint{find_memory(src)}.device_side() && !endpoint{find_memory(dst)}.device_side();
+}
+
 void* allocate_registered(std::size_t size, mem_kind kind, const std::source_location& where) {
   void* p = nullptr;
-  // 256-byte alignment like cudaMalloc; the exact size is requested so AddressSanitizer (memory mode) puts its
-  // redzone right after the last byte.
-  if (posix_memalign(&p, 256, size == 0 ? 1 : size) != 0) return nullptr;
+  // Plain runtime: device memory gets pages of its own, so the work watch can mprotect it without touching the
+  // host's heap. Memory mode: 256-byte alignment like cudaMalloc, and the exact size is requested so
+  // AddressSanitizer puts its redzone right after the last byte (the watch poisons instead of protecting).
+  const bool mapped = WS_PROTECT_MODE == 1 && kind == mem_kind::device;
+  if (mapped) {
+    p = mmap(nullptr, mapped_extent(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+  } else if (posix_memalign(&p, 256, size == 0 ? 1 : size) != 0) {
+    return nullptr;
+  }
   // Uninitialised device memory is garbage on a GPU; 0xFF bytes read as NaN (float) or -1 (int) so a kernel that
   // reads what nobody wrote fails visibly instead of seeing zeros.
   if (kind != mem_kind::pinned) std::memset(p, 0xFF, size);
   std::lock_guard<std::mutex> lock(g_mem_mutex);
-  g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, kind, where, true};
+  g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, kind, where, true, mapped};
   return p;
+}
+
+/// Returns an allocation of ours to the system.
+void release_block(std::uintptr_t p, const live_rec& r) {
+  if (r.mapped) {
+    munmap(reinterpret_cast<void*>(p), mapped_extent(r.size));
+  } else {
+    std::free(reinterpret_cast<void*>(p));
+  }
 }
 
 cudaError_t free_registered(void* p, bool host_api, const std::source_location& where) {
@@ -246,9 +291,10 @@ cudaError_t free_registered(void* p, bool host_api, const std::source_location& 
                      mem_kind_name(it->second.kind), is_host ? "cudaFreeHost" : "cudaFree");
   }
   remember_freed(key, it->second, where);
+  const live_rec rec = it->second;
   g_live.erase(it);
   lock.unlock();
-  std::free(p);
+  release_block(key, rec);
   return cudaSuccess;
 }
 
@@ -355,7 +401,7 @@ mem_lookup find_memory(const void* p, bool allow_end) {
 
 void register_device_range(void* p, std::size_t size, const std::source_location& where) {
   std::lock_guard<std::mutex> lock(g_mem_mutex);
-  g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, mem_kind::device, where, false};
+  g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, mem_kind::device, where, false, false};
 }
 
 void unregister_device_range(void* p) {
@@ -399,7 +445,7 @@ bool check_device_range(const char* api, const char* role, const void* p, std::s
 void register_symbol(const void* symbol, std::size_t size) {
   std::lock_guard<std::mutex> lock(g_mem_mutex);
   g_live.try_emplace(reinterpret_cast<std::uintptr_t>(symbol),
-                     live_rec{size, mem_kind::symbol, std::source_location::current(), false});
+                     live_rec{size, mem_kind::symbol, std::source_location::current(), false, false});
 }
 
 const char* mem_kind_name(mem_kind k) {
@@ -425,6 +471,9 @@ cudaError_t symbol_copy(void* symbol, std::size_t symbol_size, void* buffer, std
                                     kind == cudaMemcpyDefault);
   if (!ok_kind) return api_error(cudaErrorInvalidMemcpyDirection, where, "%s: invalid direction %s", api, kind_name(kind));
   char* sym = static_cast<char*>(symbol) + offset;
+  device_work work(work_kind::copy);
+  note_copy(to_symbol ? static_cast<void*>(sym) : buffer, count, !to_symbol && !endpoint{find_memory(buffer)}.device_side(),
+            false);
   if (to_symbol)
     std::memcpy(sym, buffer, count);
   else
@@ -443,6 +492,158 @@ cudaError_t set_function_attribute(cudaFuncAttribute attr, int value) {
   return cudaSuccess;
 }
 
+// ---- the work watch (cudacpu::begin_work_watch) ----
+//
+// Which code changed the outputs: the ranges are hashed at every boundary of device work (a launch, a cuBLAS call,
+// a runtime copy), so a change is attributed to the work it happened in, or to host code when it happened between.
+// Host code must not touch device memory at all: while the watch is open and no device work runs, every owned
+// cudaMalloc allocation is PROT_NONE (plain runtime: its own pages) or AddressSanitizer poison (memory mode).
+namespace {
+
+struct watch_state {
+  std::mutex m;
+  bool open = false;
+  std::vector<work_range> outputs;
+  std::uint64_t hash = 0;  // the outputs' hash at the last boundary
+  int depth = 0;           // open device_work windows
+  work_report report;
+};
+watch_state g_watch;
+std::atomic<bool> g_watch_open{false};
+
+// Protected ranges, for the SIGSEGV handler (which may not lock): published before the protection is set.
+struct protected_range {
+  std::uintptr_t base;
+  std::size_t bytes;
+};
+constexpr std::size_t k_max_protected = 1u << 14;
+protected_range g_protected[k_max_protected];
+std::atomic<std::size_t> g_protected_count{0};
+std::atomic<std::uint64_t> g_host_touches{0};
+std::atomic<std::uintptr_t> g_touch_address{0};
+std::atomic<std::uintptr_t> g_touch_pc{0};
+struct sigaction g_previous_segv;
+
+std::uint64_t outputs_hash() {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const work_range& r : g_watch.outputs) {
+    const auto* p = static_cast<const unsigned char*>(r.begin);
+    std::size_t i = 0;
+    for (; i + 8 <= r.bytes; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      h = (h ^ w) * 0x100000001b3ull;
+      h ^= h >> 29;
+    }
+    for (; i < r.bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+    h = (h ^ r.bytes) * 0x100000001b3ull;
+  }
+  return h;
+}
+
+/// Protects (or unprotects) every owned cudaMalloc allocation from host code.
+void set_protection(bool on) {
+#if WS_PROTECT_MODE == 0
+  (void)on;
+#else
+  std::lock_guard<std::mutex> lock(g_mem_mutex);
+  std::size_t n = 0;
+  if (on) g_protected_count.store(0);
+  for (const auto& [base, r] : g_live) {
+    if (!r.owned || r.kind != mem_kind::device) continue;
+#if WS_PROTECT_MODE == 1
+    if (!r.mapped) continue;
+    const std::size_t bytes = mapped_extent(r.size);
+    if (on && n < k_max_protected) g_protected[n++] = protected_range{base, bytes};
+    mprotect(reinterpret_cast<void*>(base), bytes, on ? PROT_NONE : (PROT_READ | PROT_WRITE));
+#else
+    if (on) {
+      ASAN_POISON_MEMORY_REGION(reinterpret_cast<void*>(base), r.size);
+    } else {
+      ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(base), r.size);
+    }
+#endif
+  }
+  if (on) g_protected_count.store(n);
+#endif
+}
+
+#if WS_PROTECT_MODE == 1
+/// A host access to protected device memory: recorded, unprotected (that allocation) and retried. Any other fault
+/// goes to the previous handler.
+void on_segv(int sig, siginfo_t* info, void* context) {
+  const auto a = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  const std::size_t n = g_protected_count.load();
+  for (std::size_t i = 0; i < n; ++i) {
+    const protected_range r = g_protected[i];
+    if (a < r.base || a >= r.base + r.bytes) continue;
+    if (g_host_touches.fetch_add(1) == 0) {
+      g_touch_address.store(a);
+#if defined(__x86_64__)
+      g_touch_pc.store(static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]));
+#endif
+    }
+    mprotect(reinterpret_cast<void*>(r.base), r.bytes, PROT_READ | PROT_WRITE);
+    return;
+  }
+  (void)sig;
+  (void)context;
+  sigaction(SIGSEGV, &g_previous_segv, nullptr);  // not ours: the fault repeats and the previous handler sees it
+}
+#endif
+
+}  // namespace
+
+bool work_watch_open() noexcept { return g_watch_open.load(std::memory_order_relaxed); }
+
+device_work::device_work(work_kind kind) noexcept : active_(g_watch_open.load()), kind_(kind) {
+  if (!active_) return;
+  std::lock_guard<std::mutex> lock(g_watch.m);
+  if (!g_watch.open) {
+    active_ = false;
+    return;
+  }
+  if (g_watch.depth++ == 0) {
+    set_protection(false);
+    const std::uint64_t h = outputs_hash();
+    if (h != g_watch.hash) g_watch.report.outputs_changed_by_host_code = true;
+    g_watch.hash = h;
+  }
+  if (kind == work_kind::kernel) ++g_watch.report.kernels;
+  if (kind == work_kind::library) ++g_watch.report.library_calls;
+}
+
+device_work::~device_work() {
+  if (!active_) return;
+  std::lock_guard<std::mutex> lock(g_watch.m);
+  if (!g_watch.open || --g_watch.depth > 0) return;
+  const std::uint64_t h = outputs_hash();
+  if (h != g_watch.hash) {
+    switch (kind_) {
+      case work_kind::kernel: g_watch.report.outputs_changed_by_kernels = true; break;
+      case work_kind::library: g_watch.report.outputs_changed_by_library = true; break;
+      case work_kind::copy: g_watch.report.outputs_changed_by_copies = true; break;
+    }
+  }
+  g_watch.hash = h;
+  set_protection(true);
+}
+
+void note_copy(const void* dst, std::size_t dst_bytes, bool device_to_host, bool memset) noexcept {
+  if (!g_watch_open.load()) return;
+  std::lock_guard<std::mutex> lock(g_watch.m);
+  if (!g_watch.open) return;
+  if (device_to_host) ++g_watch.report.device_to_host_copies;
+  const auto d = reinterpret_cast<std::uintptr_t>(dst);
+  for (const work_range& r : g_watch.outputs) {
+    const auto b = reinterpret_cast<std::uintptr_t>(r.begin);
+    if (d < b + r.bytes && b < d + dst_bytes) {
+      ++(memset ? g_watch.report.memsets_into_outputs : g_watch.report.copies_into_outputs);
+      break;
+    }
+  }
+}
+
 }  // namespace cudacpu::detail
 
 using namespace cudacpu::detail;
@@ -458,6 +659,7 @@ cudaError_t cudaMalloc(void** dev_ptr, std::size_t size, std::source_location wh
   if (dev_ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMalloc: devPtr is null");
   *dev_ptr = nullptr;
   if (size == 0) return cudaSuccess;
+  device_work work(work_kind::copy);  // a new allocation is protected from host code like the others
   void* p = allocate_registered(size, mem_kind::device, where);
   if (p == nullptr) return api_error(cudaErrorMemoryAllocation, where, "cudaMalloc: cannot allocate %zu bytes", size);
   *dev_ptr = p;
@@ -500,6 +702,7 @@ cudaError_t cudaMallocPitch(void** dev_ptr, std::size_t* pitch, std::size_t widt
 
 cudaError_t cudaFree(void* dev_ptr, std::source_location where) {
   WS_STICKY_GUARD();
+  device_work work(work_kind::copy);
   return free_registered(dev_ptr, false, where);
 }
 
@@ -512,7 +715,7 @@ cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, st
   (void)flags;
   if (ptr == nullptr || size == 0) return api_error(cudaErrorInvalidValue, where, "cudaHostRegister: empty range");
   std::lock_guard<std::mutex> lock(g_mem_mutex);
-  g_live[reinterpret_cast<std::uintptr_t>(ptr)] = live_rec{size, mem_kind::pinned, where, false};
+  g_live[reinterpret_cast<std::uintptr_t>(ptr)] = live_rec{size, mem_kind::pinned, where, false, false};
   return cudaSuccess;
 }
 
@@ -548,6 +751,8 @@ cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t count, cudaMemcpy
   if (const cudaError_t e = check_copy("cudaMemcpy", dst, count, src, count, kind, where); e != cudaSuccess) return e;
   if (dst == nullptr || src == nullptr)
     return api_error(cudaErrorInvalidValue, where, "cudaMemcpy: %s is null", dst == nullptr ? "dst" : "src");
+  device_work work(work_kind::copy);
+  note_copy(dst, count, device_to_host(dst, src), false);
   std::memmove(dst, src, count);
   return cudaSuccess;
 }
@@ -568,6 +773,8 @@ cudaError_t cudaMemcpy2D(void* dst, std::size_t dpitch, const void* src, std::si
   const std::size_t dext = dpitch * (height - 1) + width;
   const std::size_t sext = spitch * (height - 1) + width;
   if (const cudaError_t e = check_copy("cudaMemcpy2D", dst, dext, src, sext, kind, where); e != cudaSuccess) return e;
+  device_work work(work_kind::copy);
+  note_copy(dst, dext, device_to_host(dst, src), false);
   for (std::size_t r = 0; r < height; ++r)
     std::memmove(static_cast<char*>(dst) + r * dpitch, static_cast<const char*>(src) + r * spitch, width);
   return cudaSuccess;
@@ -588,6 +795,8 @@ cudaError_t cudaMemset(void* dev_ptr, int value, std::size_t count, std::source_
   if (!check_endpoint("cudaMemset", "destination", d, dev_ptr, count, true, where, &err)) return err;
   if (!d.device_side())
     return api_error(cudaErrorInvalidValue, where, "cudaMemset: %p is not device memory", dev_ptr);
+  device_work work(work_kind::copy);
+  note_copy(dev_ptr, count, false, true);
   std::memset(dev_ptr, value, count);
   return cudaSuccess;
 }
@@ -608,6 +817,8 @@ cudaError_t cudaMemset2D(void* dev_ptr, std::size_t pitch, int value, std::size_
   if (!check_endpoint("cudaMemset2D", "destination", d, dev_ptr, pitch * (height - 1) + width, true, where, &err))
     return err;
   if (!d.device_side()) return api_error(cudaErrorInvalidValue, where, "cudaMemset2D: %p is not device memory", dev_ptr);
+  device_work work(work_kind::copy);
+  note_copy(dev_ptr, pitch * (height - 1) + width, false, true);
   for (std::size_t r = 0; r < height; ++r) std::memset(static_cast<char*>(dev_ptr) + r * pitch, value, width);
   return cudaSuccess;
 }
@@ -632,7 +843,7 @@ cudaError_t cudaDeviceReset(std::source_location where) {
       }
     }
   }
-  for (auto& [p, rec] : doomed) std::free(reinterpret_cast<void*>(p));
+  for (auto& [p, rec] : doomed) release_block(p, rec);
   g_sticky.store(cudaSuccess);
   t_last_error = cudaSuccess;
   g_dynamic_smem_limit.store(48 * 1024);
@@ -1084,3 +1295,61 @@ void thrust_device_deallocate(void* p, std::size_t bytes, std::size_t alignment)
 }
 
 }  // namespace cudacpu::detail
+
+// ---- the work watch: open and close ----
+bool cudacpu::begin_work_watch(const work_range* outputs, std::size_t count) {
+  std::lock_guard<std::mutex> lock(g_watch.m);
+  if (g_watch.open) return false;
+  g_watch.outputs.assign(outputs, outputs + count);
+  g_watch.report = work_report{};
+  g_watch.report.host_access_checked = WS_PROTECT_MODE != 0;
+  g_watch.depth = 0;
+  g_watch.hash = outputs_hash();
+  g_host_touches.store(0);
+  g_touch_address.store(0);
+  g_touch_pc.store(0);
+#if WS_PROTECT_MODE == 1
+  struct sigaction sa {};
+  sa.sa_sigaction = on_segv;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, &g_previous_segv);
+#endif
+  g_watch.open = true;
+  g_watch_open.store(true);
+  set_protection(true);
+  return true;
+}
+
+cudacpu::work_report cudacpu::end_work_watch() {
+  std::lock_guard<std::mutex> lock(g_watch.m);
+  if (!g_watch.open) return work_report{};
+  set_protection(false);
+  g_protected_count.store(0);
+#if WS_PROTECT_MODE == 1
+  sigaction(SIGSEGV, &g_previous_segv, nullptr);
+#endif
+  if (outputs_hash() != g_watch.hash) g_watch.report.outputs_changed_by_host_code = true;
+  g_watch.open = false;
+  g_watch_open.store(false);
+  work_report r = std::move(g_watch.report);
+  r.host_accesses = g_host_touches.load();
+  if (r.host_accesses > 0) {
+    const std::uintptr_t a = g_touch_address.load();
+    const mem_lookup m = find_memory(reinterpret_cast<const void*>(a));
+    char buf[512];
+    if (m.state == mem_lookup::status::live) {
+      std::snprintf(buf, sizeof buf,
+                    "host code touched device memory at %p (byte %zu of the %zu-byte %s allocated at %s:%u), "
+                    "instruction at %p",
+                    reinterpret_cast<void*>(a), static_cast<std::size_t>(a - m.base), m.size, mem_kind_name(m.kind),
+                    m.allocated.file_name(), static_cast<unsigned>(m.allocated.line()),
+                    reinterpret_cast<void*>(g_touch_pc.load()));
+    } else {
+      std::snprintf(buf, sizeof buf, "host code touched device memory at %p, instruction at %p",
+                    reinterpret_cast<void*>(a), reinterpret_cast<void*>(g_touch_pc.load()));
+    }
+    r.host_access = buf;
+  }
+  return r;
+}

@@ -1002,6 +1002,7 @@ void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const v
     L.perm_a = a;
     L.perm_c = splitmix64(s) % L.blocks;
   }
+  device_work work(work_kind::kernel);  // the work watch: lift its protection, attribute output changes to kernels
   tsan_release(&g_launch_anchor);
   pool::get().run(L);
   tsan_acquire(&g_done_anchor);
@@ -1339,6 +1340,19 @@ std::uint64_t cudacpu::kernels_launched() noexcept {
 /// Called by AddressSanitizer before it prints a report: explain shared-memory hits in CUDA terms.
 extern "C" void __asan_on_error() {
   const auto* a = static_cast<const char*>(__asan_get_report_address());
+  if (cudacpu::detail::work_watch_open() && cudacpu::detail::tls_thread == nullptr) {
+    const cudacpu::detail::mem_lookup m = cudacpu::detail::find_memory(a);
+    if (m.state == cudacpu::detail::mem_lookup::status::live && m.kind == cudacpu::detail::mem_kind::device) {
+      std::fprintf(stderr,
+                   "cudacpu: note: host code touched device memory at %p (byte %zu of the %zu-byte device memory "
+                   "allocated at %s:%u) while the test watched where the work runs: a launcher must not read or "
+                   "write device memory on the host (a GPU cannot), kernels do; ASan calls it use-after-poison, and "
+                   "the host line is frame #0 below\n",
+                   static_cast<const void*>(a), static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(a) - m.base),
+                   m.size, m.allocated.file_name(), static_cast<unsigned>(m.allocated.line()));
+      return;
+    }
+  }
   const unsigned n = std::min(cudacpu::detail::g_arena_count.load(), 512u);
   for (unsigned i = 0; i < n; ++i) {
     const char* b = cudacpu::detail::g_arenas[i].begin.load();

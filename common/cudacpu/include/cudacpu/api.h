@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <source_location>
+#include <string>
 
 #include "types.h"
 
@@ -318,3 +319,66 @@ namespace cudacpu {
 /// @return the count since the process started (never reset, not even by cudaDeviceReset); thread-safe.
 std::uint64_t kernels_launched() noexcept;
 }  // namespace cudacpu
+
+namespace cudacpu {
+/// One range of memory a work watch attributes changes of (an output of the code under test).
+struct work_range {
+  const void* begin = nullptr;  ///< first byte (device or host memory)
+  std::size_t bytes = 0;        ///< length
+};
+
+/// What ran, and who changed the outputs, while a work watch was open (begin_work_watch .. end_work_watch).
+///
+/// Changes of the output ranges are attributed by hashing the ranges at every boundary of device work: a change
+/// seen across a kernel launch was made by the kernel's threads, across a cuBLAS call by the library, across a
+/// runtime copy or memset by that copy, and anywhere else by host code (including code that wrote through a device
+/// pointer on the host).
+struct work_report {
+  std::uint64_t kernels = 0;                 ///< kernel launches that ran
+  std::uint64_t library_calls = 0;           ///< cuBLAS stand-in calls (GEMMs), whatever their outcome
+  std::uint64_t device_to_host_copies = 0;   ///< copies from device memory (or a `__device__` symbol) to the host
+  std::uint64_t copies_into_outputs = 0;     ///< copies (any direction) whose destination overlaps an output range
+  std::uint64_t memsets_into_outputs = 0;    ///< cudaMemset*s whose destination overlaps an output range
+  bool outputs_changed_by_kernels = false;   ///< some launch changed the output bytes
+  bool outputs_changed_by_library = false;   ///< some cuBLAS call changed them
+  bool outputs_changed_by_copies = false;    ///< some copy or memset changed them
+  bool outputs_changed_by_host_code = false; ///< they changed between, before or after those
+  bool host_access_checked = false;          ///< device memory was protected from host code (not under ThreadSanitizer)
+  std::uint64_t host_accesses = 0;           ///< faults of host code on protected device memory (plain runtime)
+  std::string host_access;                   ///< the first one: address, allocation, instruction
+};
+
+/// Opens the process's work watch: from now on kernels, cuBLAS calls and copies are counted, changes of `outputs`
+/// are attributed (see work_report), and device memory from cudaMalloc is protected from host code: PROT_NONE pages
+/// in the plain runtime (a host access is recorded, the page unprotected and the access retried), AddressSanitizer
+/// poison in the memory-checked runtime (a host access is a use-after-poison report). Kernels, cuBLAS calls and the
+/// runtime's own copies lift the protection while they run.
+/// @param outputs the ranges to watch; copied
+/// @param count   how many
+/// @return false (and nothing happens) when a watch is already open
+bool begin_work_watch(const work_range* outputs, std::size_t count);
+/// Closes the watch and returns what happened (an empty report when none was open).
+work_report end_work_watch();
+}  // namespace cudacpu
+
+namespace cudacpu::detail {
+/// What a device_work window is.
+enum class work_kind : std::uint8_t { kernel, library, copy };
+/// While alive, the runtime (or a library on it) works on device memory for the program: the work watch's
+/// protection is lifted, and changes of the watched outputs are attributed to `kind`. Costs one atomic load when
+/// no watch is open.
+class device_work {
+ public:
+  explicit device_work(work_kind kind) noexcept;
+  ~device_work();
+  device_work(const device_work&) = delete;
+  device_work& operator=(const device_work&) = delete;
+
+ private:
+  bool active_;
+  work_kind kind_;
+};
+/// Records a copy for the open work watch (if any): its destination range and whether it moved device data to the
+/// host or was a memset.
+void note_copy(const void* dst, std::size_t dst_bytes, bool device_to_host, bool memset) noexcept;
+}  // namespace cudacpu::detail
