@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include <ws/random.hpp>
 
 #include "support/kernel_launches.hpp"
+#include "support/witness.hpp"
 #include "vector_add.h"
 
 namespace {
@@ -40,6 +42,17 @@ std::string where(int n, int block_size) {
 // alpha * x + y may be fused into one FMA on the GPU and not on the CPU: allow one rounding of difference.
 const ws::tolerance saxpy_tolerance = ws::tolerance::for_reduction(2);
 
+/// Whether @p call throws an exception whose message contains @p text.
+template <class F>
+bool throws_with(const F& call, const std::string& text) {
+  try {
+    call();
+  } catch (const std::exception& e) {
+    return std::string(e.what()).find(text) != std::string::npos;
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("the CPU reference adds and scales small vectors exactly", "[lab01][cpu]") {
@@ -48,14 +61,17 @@ TEST_CASE("the CPU reference adds and scales small vectors exactly", "[lab01][cp
   std::vector<float> c(3, NAN);
   lab01::vector_add_cpu(a.data(), b.data(), c.data(), 3);
   CHECK(c == std::vector<float>{11.0f, 18.0f, 0.25f});
+  ws_test::witness("vector_add_cpu n=3", c, ws::tolerance::exact());
   lab01::saxpy_cpu(2.0f, a.data(), b.data(), c.data(), 3);
   CHECK(c == std::vector<float>{12.0f, 16.0f, 0.75f});
+  ws_test::witness("saxpy_cpu n=3", c, ws::tolerance::exact());
 }
 
 TEST_CASE("the CPU reference leaves everything alone when n is 0", "[lab01][cpu]") {
   ws::guarded_buffer<float> c(0);
   lab01::vector_add_cpu(nullptr, nullptr, c.data(), 0);
   CHECK(c.guards_intact());
+  ws_test::witness("vector_add_cpu n=0 guards intact", c.guards_intact());
 }
 
 TEST_CASE("vector add on the GPU matches the CPU reference on sizes around the block size", "[lab01][gpu]") {
@@ -75,11 +91,14 @@ TEST_CASE("vector add on the GPU matches the CPU reference on sizes around the b
   lab01::launch_vector_add(d_a.data(), d_b.data(), d_c.data(), n, block_size);
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
-  const auto report = ws::compare(expected, d_c.download(), ws::tolerance::exact());
+  const auto c = d_c.download();
+  const auto report = ws::compare(expected, c, ws::tolerance::exact());
   INFO(report.summary("c"));
   CHECK(report.ok());
+  ws_test::witness("vector_add c " + where(n, block_size), c, ws::tolerance::exact());
   INFO(d_c.guard_report());
   CHECK(d_c.guards_intact());
+  ws_test::witness("vector_add guards " + where(n, block_size), d_c.guards_intact());
 }
 
 TEST_CASE("every SAXPY version matches the CPU reference on sizes around the block size", "[lab01][gpu]") {
@@ -102,11 +121,14 @@ TEST_CASE("every SAXPY version matches the CPU reference on sizes around the blo
   lab01::launch_saxpy(version, alpha, d_x.data(), d_y.data(), d_out.data(), n, block_size);
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
-  const auto report = ws::compare(expected, d_out.download(), saxpy_tolerance);
+  const auto out = d_out.download();
+  const auto report = ws::compare(expected, out, saxpy_tolerance);
   INFO(report.summary("out"));
   CHECK(report.ok());
+  ws_test::witness("saxpy out " + context, out, saxpy_tolerance);
   INFO(d_out.guard_report());
   CHECK(d_out.guards_intact());
+  ws_test::witness("saxpy guards " + context, d_out.guards_intact());
 }
 
 TEST_CASE("SAXPY may write its result over y", "[lab01][gpu]") {
@@ -125,9 +147,11 @@ TEST_CASE("SAXPY may write its result over y", "[lab01][gpu]") {
   lab01::launch_saxpy(version, 3.0f, d_x.data(), d_y.data(), d_y.data(), n, 128);
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
-  const auto report = ws::compare(expected, d_y.to_vector(), saxpy_tolerance);
+  const auto got = d_y.to_vector();
+  const auto report = ws::compare(expected, got, saxpy_tolerance);
   INFO(report.summary("y"));
   CHECK(report.ok());
+  ws_test::witness("saxpy over y " + std::string(version) + " n=1000", got, saxpy_tolerance);
 }
 
 TEST_CASE("the host SAXPY wrapper copies in, computes and copies the result back", "[lab01][gpu]") {
@@ -145,41 +169,75 @@ TEST_CASE("the host SAXPY wrapper copies in, computes and copies the result back
   const auto report = ws::compare(expected, out.span(), saxpy_tolerance);
   INFO(report.summary("out"));
   CHECK(report.ok());
+  ws_test::witness("saxpy_gpu out " + where(n, block_size), out.span(), saxpy_tolerance);
   INFO(out.guard_report());
   CHECK(out.guards_intact());
+  ws_test::witness("saxpy_gpu guards " + where(n, block_size), out.guards_intact());
 }
 
 TEST_CASE("the host SAXPY wrapper and every launcher run their work in a kernel", "[lab01][gpu]") {
-  // On the CPU backend device memory is host memory, so a launcher that copies its inputs back, computes on the
-  // host and copies the answer out passes every test above. It cannot fake the kernel launch it never makes.
-  if (!ws_test::kernel_launches()) {
-    SUCCEED("kernel launches are only counted on the CPU backend");
-    return;
-  }
+  // On the CPU backend device memory is host memory, so a launcher could copy its inputs back, compute on the host
+  // and copy the answer out, launch an empty decoy kernel after computing on the host, or read and write the
+  // device pointers directly: every correctness test above would pass. The device_work_scope sees all of these
+  // (see tests/support/kernel_launches.hpp); on a GPU it says "unknown" and only the results are checked.
   const int n = 1000;
+  const int block_size = 256;
   const auto x = random_vector(n, 9);
   const auto y = random_vector(n, 10);
   ws::device_buffer<float> d_x(x.size());
   ws::device_buffer<float> d_y(y.size());
   d_x.copy_from_host(x);
   d_y.copy_from_host(y);
-  ws::device_buffer<float> d_out(x.size());
-  std::vector<float> out(x.size());
-  // Calls @p work, the function called @p name, and requires that it launched a kernel.
-  const auto require_kernel = [](const std::string& name, const auto& work) {
-    INFO(name << " launched no kernel, so it computed on the host: the work must run on the GPU");
-    const std::uint64_t before = *ws_test::kernel_launches();
-    work();
-    WS_CUDA_CHECK(cudaDeviceSynchronize());
-    REQUIRE(*ws_test::kernel_launches() > before);
-  };
+  std::vector<float> expected_add(x.size());
+  std::vector<float> expected_saxpy(x.size());
+  lab01::vector_add_cpu(x.data(), y.data(), expected_add.data(), n);
+  lab01::saxpy_cpu(2.0f, x.data(), y.data(), expected_saxpy.data(), n);
 
-  require_kernel("launch_vector_add", [&] { lab01::launch_vector_add(d_x.data(), d_y.data(), d_out.data(), n, 256); });
+  // Runs @p launch on a fresh NaN-filled output inside a scope, then checks how it worked and what it computed.
+  const auto check_launcher = [&](const std::string& name, const std::vector<float>& expected,
+                                  const ws::tolerance& tol, const auto& launch) {
+    ws::device_buffer<float> d_out(x.size());
+    d_out.fill_bytes(0xFF);  // NaN: whoever computes the output changes every byte
+    {
+      ws_test::device_work_scope scope({ws_test::watched(d_out.data(), d_out.size())});
+      launch(d_out.data());
+      WS_CUDA_CHECK(cudaDeviceSynchronize());
+      if (const auto& r = scope.report()) {
+        const auto problems = r->problems(name);
+        INFO(ws_test::join_lines(problems) << "\nthe work must run in a kernel on the GPU");
+        CHECK(problems.empty());
+        ws_test::witness(name + " computes in a kernel", problems.empty());
+      }
+    }
+    const auto out = d_out.to_vector();
+    const auto report = ws::compare(expected, out, tol);
+    INFO(name << ": " << report.summary("out"));
+    CHECK(report.ok());
+    ws_test::witness(name + " out n=1000", out, tol);
+  };
+  check_launcher("launch_vector_add", expected_add, ws::tolerance::exact(),
+                 [&](float* out) { lab01::launch_vector_add(d_x.data(), d_y.data(), out, n, block_size); });
   for (const auto version : lab01::saxpy_versions()) {
-    require_kernel("launch_saxpy(\"" + std::string(version) + "\")",
-                   [&] { lab01::launch_saxpy(version, 2.0f, d_x.data(), d_y.data(), d_out.data(), n, 256); });
+    check_launcher("launch_saxpy(\"" + std::string(version) + "\")", expected_saxpy, saxpy_tolerance,
+                   [&](float* out) { lab01::launch_saxpy(version, 2.0f, d_x.data(), d_y.data(), out, n, block_size); });
   }
-  require_kernel("saxpy_gpu", [&] { lab01::saxpy_gpu(2.0f, x.data(), y.data(), out.data(), n, 256); });
+
+  // The host wrapper copies in and out by design: its host output must come back by a copy, after a kernel.
+  std::vector<float> out(x.size(), NAN);
+  {
+    ws_test::device_work_scope scope({ws_test::watched(out.data(), out.size())});
+    lab01::saxpy_gpu(2.0f, x.data(), y.data(), out.data(), n, block_size);
+    if (const auto& r = scope.report()) {
+      const auto problems = r->wrapper_problems("saxpy_gpu");
+      INFO(ws_test::join_lines(problems) << "\nthe work must run in a kernel on the GPU");
+      CHECK(problems.empty());
+      ws_test::witness("saxpy_gpu computes in a kernel", problems.empty());
+    }
+  }
+  const auto report = ws::compare(expected_saxpy, out, saxpy_tolerance);
+  INFO("saxpy_gpu: " << report.summary("out"));
+  CHECK(report.ok());
+  ws_test::witness("saxpy_gpu out n=1000", out, saxpy_tolerance);
 }
 
 TEST_CASE("the launchers leave no CUDA error behind", "[lab01][gpu]") {
@@ -189,11 +247,18 @@ TEST_CASE("the launchers leave no CUDA error behind", "[lab01][gpu]") {
   for (const auto version : lab01::saxpy_versions()) {
     lab01::launch_saxpy(version, 1.0f, d.data(), d.data(), d.data(), 300, 256);
   }
-  CHECK(cudaDeviceSynchronize() == cudaSuccess);
-  CHECK(cudaGetLastError() == cudaSuccess);
+  const bool synchronized = cudaDeviceSynchronize() == cudaSuccess;
+  CHECK(synchronized);
+  ws_test::witness("cudaDeviceSynchronize returns cudaSuccess", synchronized);
+  const bool no_error = cudaGetLastError() == cudaSuccess;
+  CHECK(no_error);
+  ws_test::witness("cudaGetLastError returns cudaSuccess", no_error);
 }
 
 TEST_CASE("an unknown SAXPY version is rejected by name", "[lab01][gpu]") {
   CHECK_THROWS_WITH(lab01::launch_saxpy("warp_speed", 1.0f, nullptr, nullptr, nullptr, 0, 256),
                     Catch::Matchers::Contains("warp_speed"));
+  ws_test::witness("launch_saxpy(\"warp_speed\") throws naming it",
+                   throws_with([] { lab01::launch_saxpy("warp_speed", 1.0f, nullptr, nullptr, nullptr, 0, 256); },
+                               "warp_speed"));
 }

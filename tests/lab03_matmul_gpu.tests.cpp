@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,9 +26,25 @@
 #include "support/kernel_launches.hpp"
 #include "support/matmul_testing.hpp"
 #include "support/nan_fenced_matrix.hpp"
+#include "support/witness.hpp"
 
 using ws_test::elements;
 using nan_fenced_matrix = ws_test::nan_fenced_matrix<float>;
+
+namespace {
+
+/// Whether @p call throws an exception whose message contains @p text.
+template <class F>
+bool throws_with(const F& call, const std::string& text) {
+  try {
+    call();
+  } catch (const std::exception& e) {
+    return std::string(e.what()).find(text) != std::string::npos;
+  }
+  return false;
+}
+
+}  // namespace
 
 TEST_CASE("the CPU reference matches the double-precision reference on every shape", "[lab03][cpu]") {
   const auto shape = GENERATE(from_range(ws_test::matmul_shapes()));
@@ -43,8 +60,10 @@ TEST_CASE("the CPU reference matches the double-precision reference on every sha
   const auto report = ws::compare(expected, c.span(), ws_test::matmul_tolerance(k));
   INFO(report.summary("c", static_cast<std::size_t>(n)));
   CHECK(report.ok());
+  ws_test::witness("cpu reference c " + shape.name(), c.span(), ws_test::matmul_tolerance(k));
   INFO(c.guard_report());
   CHECK(c.guards_intact());
+  ws_test::witness("cpu reference guards " + shape.name(), c.guards_intact());
 }
 
 TEST_CASE("every GPU version matches the double-precision reference on every shape", "[lab03][matmul][gpu]") {
@@ -63,33 +82,50 @@ TEST_CASE("every GPU version matches the double-precision reference on every sha
   lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
-  const auto report = ws::compare(expected, d_c.download(), ws_test::matmul_tolerance(k));
+  const auto c = d_c.download();
+  const auto report = ws::compare(expected, c, ws_test::matmul_tolerance(k));
   INFO(report.summary("c", static_cast<std::size_t>(n)));
   CHECK(report.ok());
+  ws_test::witness("c " + context, c, ws_test::matmul_tolerance(k));
   INFO(d_c.guard_report());
   CHECK(d_c.guards_intact());
+  ws_test::witness("guards " + context, d_c.guards_intact());
 }
 
 TEST_CASE("every GPU version computes in a kernel, not on the host", "[lab03][matmul][gpu]") {
-  // On the CPU backend device memory is host memory, so a launcher that copies A and B back, multiplies on the host
-  // and copies C out passes the test above. It cannot fake the kernel launch it never makes.
-  if (!ws_test::kernel_launches()) {
-    SUCCEED("kernel launches are only counted on the CPU backend");
-    return;
-  }
+  // On the CPU backend device memory is host memory, so a launcher could copy A and B back, multiply on the host
+  // and copy C out, multiply through the device pointers and launch an empty decoy kernel, and pass the test above.
+  // The device_work_scope sees all of these (tests/support/kernel_launches.hpp); on a GPU it says "unknown" and
+  // only the result is checked.
   const auto version = GENERATE(from_range(lab03::matmul_gpu_versions()));
   const int m = 40;
   const int n = 70;
   const int k = 33;
-  const ws::device_buffer<float> d_a{std::span<const float>(ws_test::random_matrix(m, k, 11))};
-  const ws::device_buffer<float> d_b{std::span<const float>(ws_test::random_matrix(k, n, 12))};
+  const std::string context = std::string(version) + " m=40 n=70 k=33";
+  INFO(context);
+  const auto a = ws_test::random_matrix(m, k, 11);
+  const auto b = ws_test::random_matrix(k, n, 12);
+  const ws::device_buffer<float> d_a{std::span<const float>(a)};
+  const ws::device_buffer<float> d_b{std::span<const float>(b)};
   ws::device_buffer<float> d_c(elements(m, n));
+  d_c.fill_bytes(0xFF);  // NaN: whoever computes C changes every byte
 
-  const std::uint64_t before = *ws_test::kernel_launches();
-  lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
-  WS_CUDA_CHECK(cudaDeviceSynchronize());
-  INFO(version << " launched no kernel, so it computed on the host: the product must run on the GPU");
-  REQUIRE(*ws_test::kernel_launches() > before);
+  {
+    ws_test::device_work_scope scope({ws_test::watched(d_c.data(), d_c.size())});
+    lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
+    WS_CUDA_CHECK(cudaDeviceSynchronize());
+    if (const auto& r = scope.report()) {
+      const auto problems = r->problems("launch_matmul(\"" + std::string(version) + "\")");
+      INFO(ws_test::join_lines(problems) << "\nthe product must run in a kernel on the GPU");
+      CHECK(problems.empty());
+      ws_test::witness("computes in a kernel " + context, problems.empty());
+    }
+  }
+  const auto c = d_c.to_vector();
+  const auto report = ws::compare(ws_test::reference_matmul(a, b, m, n, k), c, ws_test::matmul_tolerance(k));
+  INFO(report.summary("c", static_cast<std::size_t>(n)));
+  CHECK(report.ok());
+  ws_test::witness("c " + context, c, ws_test::matmul_tolerance(k));
 }
 
 TEST_CASE("no GPU version reads outside A or B", "[lab03][matmul][gpu]") {
@@ -108,9 +144,11 @@ TEST_CASE("no GPU version reads outside A or B", "[lab03][matmul][gpu]") {
   lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
-  const auto report = ws::compare(expected, d_c.download(), ws_test::matmul_tolerance(k));
+  const auto c = d_c.download();
+  const auto report = ws::compare(expected, c, ws_test::matmul_tolerance(k));
   INFO(report.summary("c", static_cast<std::size_t>(n)));
   CHECK(report.ok());
+  ws_test::witness("c " + context, c, ws_test::matmul_tolerance(k));
 }
 
 TEST_CASE("every GPU version launches nothing and writes nothing when C is empty", "[lab03][matmul][gpu]") {
@@ -127,10 +165,15 @@ TEST_CASE("every GPU version launches nothing and writes nothing when C is empty
   const ws::device_buffer<float> d_b{std::span<const float>(b)};
   ws::device_guarded_buffer<float> d_c(elements(m, n));
   lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
-  CHECK(cudaDeviceSynchronize() == cudaSuccess);
-  CHECK(cudaGetLastError() == cudaSuccess);
+  const bool synchronized = cudaDeviceSynchronize() == cudaSuccess;
+  CHECK(synchronized);
+  ws_test::witness("cudaDeviceSynchronize returns cudaSuccess " + context, synchronized);
+  const bool no_error = cudaGetLastError() == cudaSuccess;
+  CHECK(no_error);
+  ws_test::witness("cudaGetLastError returns cudaSuccess " + context, no_error);
   INFO(d_c.guard_report());
   CHECK(d_c.guards_intact());
+  ws_test::witness("guards " + context, d_c.guards_intact());
 }
 
 TEST_CASE("the GPU versions leave no CUDA error behind", "[lab03][matmul][gpu]") {
@@ -143,8 +186,12 @@ TEST_CASE("the GPU versions leave no CUDA error behind", "[lab03][matmul][gpu]")
   for (const auto version : lab03::matmul_gpu_versions()) {
     INFO(version);
     lab03::launch_matmul(version, d_a.data(), d_b.data(), d_c.data(), m, n, k);
-    CHECK(cudaDeviceSynchronize() == cudaSuccess);
-    CHECK(cudaGetLastError() == cudaSuccess);
+    const bool synchronized = cudaDeviceSynchronize() == cudaSuccess;
+    CHECK(synchronized);
+    ws_test::witness("cudaDeviceSynchronize returns cudaSuccess " + std::string(version), synchronized);
+    const bool no_error = cudaGetLastError() == cudaSuccess;
+    CHECK(no_error);
+    ws_test::witness("cudaGetLastError returns cudaSuccess " + std::string(version), no_error);
   }
 }
 
@@ -152,4 +199,7 @@ TEST_CASE("an unknown GPU matmul version is rejected by name", "[lab03][matmul][
   CHECK_THROWS_AS(lab03::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 0, 0, 0), std::invalid_argument);
   CHECK_THROWS_WITH(lab03::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 0, 0, 0),
                     Catch::Matchers::Contains("warp_speed"));
+  ws_test::witness("launch_matmul(\"warp_speed\") throws naming it",
+                   throws_with([] { lab03::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 0, 0, 0); },
+                               "warp_speed"));
 }
