@@ -825,6 +825,22 @@ std::string run_result::failure_reason() const {
   return "";
 }
 
+const char* to_string(memory_accounting accounting) {
+  switch (accounting) {
+    case memory_accounting::none: return "none";
+    case memory_accounting::rss_polling: return "rss polling";
+    case memory_accounting::cgroup_v1: return "cgroup v1";
+    case memory_accounting::cgroup_v2: return "cgroup v2";
+  }
+  return "unknown";
+}
+
+std::string bwrap_unavailable_reason_for_uid(int uid) {
+  return bwrap_unavailable_reason(uid >= 0 && static_cast<uid_t>(uid) != ::geteuid());
+}
+
+memory_accounting memory_accounting_available() { return memory_accounting::rss_polling; }
+
 std::string bwrap_unavailable_reason(bool drop_privileges) {
   // Function-local statics: probed once, thread-safely, on first use.
   if (drop_privileges && ::geteuid() == 0) {
