@@ -211,7 +211,7 @@ TEST_CASE("a command that sleeps past the wall limit is killed on time with a re
   CHECK(r.output == "started\n");
   CHECK(r.wall_seconds >= 0.5);
   CHECK(r.wall_seconds < 1.5);
-  CHECK(r.failure_reason() == "timed out after 0.5 s (a kernel or loop that never ends?)");
+  CHECK(r.failure_reason() == "timed out after 0.5 s");
 }
 
 TEST_CASE("a busy loop is stopped by the CPU limit", "[grader][sandbox]") {

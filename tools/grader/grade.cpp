@@ -351,8 +351,7 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
     out.reason = "the test binary has no test case of this name: the lab's manifest is out of date (tell your "
                  "instructor)";
   } else if (r.timed_out) {
-    out.reason = "stopped at its time limit of " + format_seconds(time_limit) +
-                 " s: a kernel or loop that never ends?";
+    out.reason = "did not finish within " + format_seconds(time_limit) + " s: too slow, or a loop that never ends";
   } else if (r.out_of_memory || r.cpu_limit || r.file_limit) {
     out.reason = r.failure_reason();
   } else if (r.exit_code == k_sanitizer_exit_code && on_gpu) {

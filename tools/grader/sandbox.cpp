@@ -809,7 +809,7 @@ std::string run_result::failure_reason() const {
   };
   const auto megabytes = [](std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MB"; };
   if (!start_error.empty()) return start_error;
-  if (timed_out) return "timed out after " + number(limits.wall_seconds) + " s (a kernel or loop that never ends?)";
+  if (timed_out) return "timed out after " + number(limits.wall_seconds) + " s";
   if (out_of_memory) return "used more than " + megabytes(limits.memory_bytes) + " of memory";
   if (cpu_limit) return "used more than " + number(std::ceil(limits.cpu_seconds)) + " s of CPU time";
   if (file_limit) return "wrote a file larger than " + megabytes(limits.file_bytes);

@@ -141,8 +141,8 @@ struct run_result {
   std::string output;         ///< stdout and stderr interleaved, cut to output_bytes
   run_limits limits;          ///< the limits of this run, for failure_reason()
 
-  /// "" when the command exited with 0; else one readable line, e.g. "timed out after 5 s (a kernel or loop that
-  /// never ends?)", "used more than 2048 MB of memory", "killed by signal 11 (Segmentation fault)",
+  /// "" when the command exited with 0; else one readable line, e.g. "timed out after 5 s" (no guess at why),
+  /// "used more than 2048 MB of memory", "killed by signal 11 (Segmentation fault)",
   /// "exited with code 3", "used more than 120 s of CPU time", "wrote a file larger than 64 MB",
   /// "wrote more than 100 MB in all".
   std::string failure_reason() const;
