@@ -4,6 +4,8 @@
 # --cpu-only times only the CPU versions (and their library yardsticks), so it needs no GPU build at all.
 # matmul only: --max-n N stops at size N; --stream prints WS-PROGRESS / WS-RECORD lines for the visualizer
 # (docs/bench_results.md).
+# WS_PRESET names the build to use (default: default; tools/gpu_check uses gpu-check). WS_GIT_COMMIT, when set, is the
+# commit recorded in the results (a copy of the tree without .git cannot ask git).
 
 cmd_bench() {
   local name="" args=() matmul_only=0
@@ -26,32 +28,35 @@ cmd_bench() {
 
   source "$WS_ROOT/tools/course/setup.sh"
   cmd_setup --if-needed
-  ws_configure default
+  local preset="${WS_PRESET:-default}"
+  local build="$WS_ROOT/build/$preset"
+  ws_configure "$preset"
   if [[ $name == cudacpu ]]; then
     # The CPU backend itself: barrier cost per thread and a tiled matmul, on 1 worker and on all of them.
-    ws_build default cudacpu_bench
+    ws_build "$preset" cudacpu_bench
     local workers
     for workers in 1 "$(nproc)"; do
       ws_info "CPU backend with WS_CPU_THREADS=$workers"
-      WS_CPU_THREADS=$workers "$WS_ROOT/build/default/tests/cudacpu/cudacpu_bench"
+      WS_CPU_THREADS=$workers "$build/tests/cudacpu/cudacpu_bench"
     done
     return 0
   fi
   local targets=("bench_${name}_cudacpu") have_cuda=0 cpu_only=0
   [[ " ${args[*]} " == *" --cpu-only "* ]] && cpu_only=1
-  [[ $cpu_only == 0 ]] && ws_have_cuda default && have_cuda=1
+  [[ $cpu_only == 0 ]] && ws_have_cuda "$preset" && have_cuda=1
   [[ $have_cuda == 1 ]] && targets+=("bench_${name}_cuda")
-  if [[ $name == matmul ]] && grep -q '^WS_OPENBLAS_LIBRARY:FILEPATH=.*NOTFOUND' "$WS_ROOT/build/default/CMakeCache.txt"; then
+  if [[ $name == matmul ]] && grep -q '^WS_OPENBLAS_LIBRARY:FILEPATH=.*NOTFOUND' "$build/CMakeCache.txt"; then
     ws_die "the matmul benchmark compares against OpenBLAS, which CMake did not find: run ./course setup"
   fi
-  ws_build default "${targets[@]}"
+  ws_build "$preset" "${targets[@]}"
 
-  local bin="$WS_ROOT/build/default/bench" rc=0
+  local bin="$build/bench" rc=0 commit
+  commit="${WS_GIT_COMMIT:-$(git -C "$WS_ROOT" rev-parse --short HEAD 2>/dev/null || true)}"
   if [[ $have_cuda == 1 ]]; then
-    WS_GIT_COMMIT="$(git -C "$WS_ROOT" rev-parse --short HEAD 2>/dev/null)" "$bin/bench_${name}_cuda" "${args[@]}" || rc=$?
+    WS_GIT_COMMIT="$commit" "$bin/bench_${name}_cuda" "${args[@]}" || rc=$?
     [[ $rc == 0 ]] && return 0
     [[ $rc == 77 ]] || return "$rc"
     ws_warn "no usable GPU: timing the CPU backend instead (its 'GPU' times are the CPU pretending to be a GPU)"
   fi
-  WS_GIT_COMMIT="$(git -C "$WS_ROOT" rev-parse --short HEAD 2>/dev/null)" "$bin/bench_${name}_cudacpu" "${args[@]}"
+  WS_GIT_COMMIT="$commit" "$bin/bench_${name}_cudacpu" "${args[@]}"
 }

@@ -3,6 +3,8 @@
 cmd_setup() {
   local if_needed=0
   [[ "${1:-}" == "--if-needed" ]] && if_needed=1
+  # WS_SKIP_SETUP=1: the libraries come from elsewhere (tools/gpu_check's .deps/ on a machine without network).
+  [[ $if_needed == 1 && "${WS_SKIP_SETUP:-0}" == 1 ]] && return 0
   if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     ws_warn "./course setup installs packages with apt-get (Debian/Ubuntu); this system has no apt-get."
     ws_warn "Install these yourself (names are Debian's): ${WS_PACKAGES[*]}"
