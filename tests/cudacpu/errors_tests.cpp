@@ -113,6 +113,22 @@ TEST_CASE("a thread spinning on a flag nobody can set is reported as a livelock"
   CHECK(r.output.find("after: cudaErrorLaunchTimeout") != std::string::npos);
 }
 
+TEST_CASE("memory mode reports a misaligned float4 load at the learner's line and fails the kernel",
+          "[cudacpu][errors][memory]") {
+  const child_result r = run_child(with_env(WS_BUG_MISALIGNED));
+  INFO(r.output);
+  const std::string report = first_report(r.output);
+  CHECK(report.find(marked_place(src_dir + "/bug_misaligned.cu", "misaligned")) != std::string::npos);
+  CHECK(report.find("misaligned address:") != std::string::npos);
+  CHECK(report.find("float4") != std::string::npos);
+  CHECK(r.output.find("after: cudaErrorMisalignedAddress") != std::string::npos);
+  const child_result clean = run_child(with_env(WS_BUG_MISALIGNED, "fixed"));
+  INFO(clean.output);
+  CHECK(clean.output.find("cudacpu: error:") == std::string::npos);
+  CHECK(clean.output.find("after: cudaSuccess") != std::string::npos);
+  CHECK(clean.exit_code == 0);
+}
+
 TEST_CASE("memory mode reports an out-of-bounds global write at the learner's line", "[cudacpu][errors][memory]") {
   const child_result r = run_child(with_env(WS_BUG_OOB_GLOBAL));
   INFO(r.output);

@@ -517,12 +517,12 @@ struct protected_range {
   std::size_t bytes;
 };
 constexpr std::size_t k_max_protected = 1u << 14;
-protected_range g_protected[k_max_protected];
+[[maybe_unused]] protected_range g_protected[k_max_protected];
 std::atomic<std::size_t> g_protected_count{0};
 std::atomic<std::uint64_t> g_host_touches{0};
 std::atomic<std::uintptr_t> g_touch_address{0};
 std::atomic<std::uintptr_t> g_touch_pc{0};
-struct sigaction g_previous_segv;
+[[maybe_unused]] struct sigaction g_previous_segv;
 
 std::uint64_t outputs_hash() {
   std::uint64_t h = 0xcbf29ce484222325ull;

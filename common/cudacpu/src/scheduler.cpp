@@ -1075,6 +1075,16 @@ void spin_yield(source_location where) {
   t->spinning = false;
 }
 
+void device_fault(cudaError_t code) {
+  quiet_scope q;
+  thread_rt* t = current_thread();
+  if (t == nullptr) std::abort();
+  block_rt& b = current_block();
+  report_note("thread (%u,%u,%u)", t->thread_idx.x, t->thread_idx.y, t->thread_idx.z);
+  b.context_note();
+  b.abandon(code, true);
+}
+
 void device_fatal(cudaError_t code, const char* what, source_location where) {
   quiet_scope q;
   thread_rt* t = current_thread();
@@ -1335,6 +1345,62 @@ std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, un
 std::uint64_t cudacpu::kernels_launched() noexcept {
   return detail::g_kernels_launched.load(std::memory_order_relaxed);
 }
+
+#if defined(WS_CUDACPU_CHECK_MEMORY)
+// UBSan's alignment check (memory mode builds with -fsanitize=alignment): these definitions take the place of
+// libubsan's handlers, so a misaligned access is a cudacpu report at the learner's file:line, and in a kernel a
+// device fault like a GPU's (cudaErrorMisalignedAddress), not a warning.
+namespace {
+struct ubsan_location {
+  const char* file;
+  std::uint32_t line;
+  std::uint32_t column;
+};
+struct ubsan_type {
+  std::uint16_t kind;
+  std::uint16_t info;
+  char name[1];
+};
+struct ubsan_type_mismatch {
+  ubsan_location loc;
+  const ubsan_type* type;
+  unsigned char log_alignment;
+  unsigned char check_kind;
+};
+
+[[noreturn]] void misaligned_access(const ubsan_type_mismatch* d, std::uintptr_t pointer) {
+  // UBSan's check kinds: 0 load, 1 store; the others (a `*p` bound to a reference, a member access) read or write.
+  const char* what = d->check_kind == 0 ? "load from" : d->check_kind == 1 ? "store to" : "access to";
+  const std::uintptr_t align = std::uintptr_t{1} << d->log_alignment;
+  const bool in_kernel = cudacpu::detail::tls_thread != nullptr;
+  std::fprintf(stderr,
+               "cudacpu: error: %s:%u: misaligned address: %s %p for type %s, which needs %zu-byte alignment (the "
+               "address is %zu bytes past a multiple of %zu)%s\n",
+               d->loc.file != nullptr ? d->loc.file : "?", static_cast<unsigned>(d->loc.line), what,
+               reinterpret_cast<void*>(pointer), d->type != nullptr ? d->type->name : "?",
+               static_cast<std::size_t>(align), static_cast<std::size_t>(pointer % align),
+               static_cast<std::size_t>(align),
+               in_kernel ? "; a GPU faults here (cudaErrorMisalignedAddress): vector loads and stores (float4, int4, "
+                           "...) need addresses that are multiples of their size"
+                         : "");
+  std::fflush(stderr);
+  if (!in_kernel) std::abort();
+  cudacpu::detail::device_fault(cudaErrorMisalignedAddress);
+}
+
+void type_mismatch(const ubsan_type_mismatch* d, std::uintptr_t pointer) {
+  if (pointer == 0) return;  // only the alignment check is enabled; a null pointer is the OS's (or ASan's) to report
+  misaligned_access(d, pointer);
+}
+}  // namespace
+
+extern "C" {
+void __ubsan_handle_type_mismatch_v1(const ubsan_type_mismatch* d, std::uintptr_t pointer) { type_mismatch(d, pointer); }
+void __ubsan_handle_type_mismatch_v1_abort(const ubsan_type_mismatch* d, std::uintptr_t pointer) {
+  type_mismatch(d, pointer);
+}
+}
+#endif
 
 #if WS_ASAN
 /// Called by AddressSanitizer before it prints a report: explain shared-memory hits in CUDA terms.

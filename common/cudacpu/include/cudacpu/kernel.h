@@ -77,6 +77,9 @@ int block_barrier(barrier_kind kind, int predicate, source_location where);
 void spin_yield(source_location where);
 /// Reports a fatal device-side error (e.g. `__trap()`), abandons the block and sets the sticky error.
 [[noreturn]] void device_fatal(cudaError_t code, const char* what, source_location where);
+/// After a report already printed (a misaligned access): notes the thread and block, abandons the block and sets
+/// the sticky error `code`. Outside a kernel it aborts.
+[[noreturn]] void device_fault(cudaError_t code);
 
 /// The pointer value of a kernel argument if it is an object pointer, else null.
 template <class T>
