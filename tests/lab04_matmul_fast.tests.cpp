@@ -4,7 +4,7 @@
 ///
 /// Built against labs/ and solutions/ and for each backend (see cmake/WsLab.cmake). The shapes come from
 /// tests/support/matmul_testing.hpp (tile multiples and not, k = 0, n = 1, one 512^3); 3x300x20 and 512^3 take the
-/// float4 paths, the others the element-wise ones. C is prefilled with NaN and fenced by guard bands, so a version
+/// float4 paths, the others the element-wise ones (37x68x30 because k % 4 != 0 although n % 4 == 0). C is prefilled with NaN and fenced by guard bands, so a version
 /// that skips an element or writes outside C fails; A and B are fenced by NaN, so a read outside them that the
 /// zero padding would otherwise hide turns C into NaN.
 #include <catch2/catch.hpp>
@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -34,6 +35,7 @@
 #include "support/kernel_launches.hpp"
 #include "support/matmul_testing.hpp"
 #include "support/nan_fenced_matrix.hpp"
+#include "support/witness.hpp"
 
 namespace {
 
@@ -113,12 +115,34 @@ const narrow_problem<T>& narrow_problem_for(const ws_test::matmul_shape& s) {
   return it->second;
 }
 
-/// Compares @p got with @p expected under @p tol; @p label and the shape name the comparison in a failure.
+/// Compares @p got with @p expected under @p tol, and witnesses @p got; @p label (with the shape) names the
+/// comparison in a failure and the witness.
 void check_close(const std::string& label, const ws_test::matmul_shape& s, std::span<const float> expected,
                  std::span<const float> got, const ws::tolerance& tol) {
   const auto report = ws::compare(expected, got, tol);
   INFO(report.summary(label, static_cast<std::size_t>(s.n)));
   CHECK(report.ok());
+  ws_test::witness(label, got, tol);
+}
+
+/// Checks that @p c's guard bands are intact, and witnesses the verdict under @p label.
+void check_guards(const std::string& label, const ws::device_guarded_buffer<float>& c) {
+  INFO(c.guard_report());
+  CHECK(c.guards_intact());
+  ws_test::witness(label + " guards intact", c.guards_intact());
+}
+
+/// Whether @p call throws an exception of type E whose message contains @p text.
+template <class E = std::exception, class F>
+bool throws_with(const F& call, const std::string& text) {
+  try {
+    call();
+  } catch (const E& e) {
+    return std::string(e.what()).find(text) != std::string::npos;
+  } catch (...) {
+    return false;
+  }
+  return false;
 }
 
 /// One cuBLAS handle for the whole run: creating one is slow on a GPU, and the tests never change its settings.
@@ -149,8 +173,7 @@ const std::vector<float>& wmma_result(const ws_test::matmul_shape& s) {
     ws::device_guarded_buffer<float> d_c(elements(s.m, s.n));
     lab04::launch_matmul_wmma(d_a.data(), d_b.data(), d_c.data(), s.m, s.n, s.k);
     WS_CUDA_CHECK(cudaDeviceSynchronize());
-    INFO(d_c.guard_report());
-    CHECK(d_c.guards_intact());
+    check_guards("wmma " + s.name(), d_c);
     it = cache.emplace(key, d_c.download()).first;
   }
   return it->second;
@@ -165,8 +188,7 @@ std::vector<float> run_gemmex(const ws_test::matmul_shape& s) {
   ws::device_guarded_buffer<float> d_c(elements(s.m, s.n));
   lab04::matmul_cublas_gemmex(cublas(), d_a.data(), d_b.data(), d_c.data(), s.m, s.n, s.k);
   WS_CUDA_CHECK(cudaDeviceSynchronize());
-  INFO(d_c.guard_report());
-  CHECK(d_c.guards_intact());
+  check_guards("cublas gemmex " + s.name(), d_c);
   return d_c.download();
 }
 
@@ -195,9 +217,14 @@ std::vector<ws_test::matmul_shape> large_shapes() {
 }  // namespace
 
 TEST_CASE("the version lists name the versions the benchmark and the visualizer expect", "[lab04][cpu]") {
-  CHECK(lab04::matmul_fast_versions() ==
-        std::vector<std::string_view>{"regblock_1d", "regblock_2d", "vectorized", "warptiled", "double_buffered"});
-  CHECK(lab04::tensor_core_versions() == std::vector<std::string_view>{"wmma"});
+  const bool fp32 = lab04::matmul_fast_versions() == std::vector<std::string_view>{"regblock_1d", "regblock_2d",
+                                                                                    "vectorized", "warptiled",
+                                                                                    "double_buffered"};
+  CHECK(fp32);
+  ws_test::witness("matmul_fast_versions", fp32);
+  const bool tensor = lab04::tensor_core_versions() == std::vector<std::string_view>{"wmma"};
+  CHECK(tensor);
+  ws_test::witness("tensor_core_versions", tensor);
 }
 
 TEST_CASE("bf16 inputs lose about 8 times more accuracy than fp16 inputs, both within the precision bound",
@@ -217,7 +244,9 @@ TEST_CASE("bf16 inputs lose about 8 times more accuracy than fp16 inputs, both w
   INFO(report_f16.summary("fp16 inputs", static_cast<std::size_t>(n)));
   INFO(report_b16.summary("bf16 inputs", static_cast<std::size_t>(n)));
   CHECK(report_f16.ok());
+  ws_test::witness("fp16 inputs " + shape.name(), f16, ws::tolerance::for_precision(ws::eps_fp16, k));
   CHECK(report_b16.ok());
+  ws_test::witness("bf16 inputs " + shape.name(), b16, ws::tolerance::for_precision(ws::eps_bf16, k));
 
   const double err_f16 = normwise_relative_error(expected, f16);
   const double err_b16 = normwise_relative_error(expected, b16);
@@ -226,6 +255,9 @@ TEST_CASE("bf16 inputs lose about 8 times more accuracy than fp16 inputs, both w
   CHECK(err_b16 > 4.0 * err_f16);
   CHECK(err_b16 < 16.0 * err_f16);
   CHECK(report_b16.max_abs_error > report_f16.max_abs_error);
+  ws_test::witness("bf16 error 4 to 16 times fp16's " + shape.name(),
+                   err_f16 > 0.0 && err_b16 > 4.0 * err_f16 && err_b16 < 16.0 * err_f16 &&
+                       report_b16.max_abs_error > report_f16.max_abs_error);
 }
 
 TEST_CASE("every FP32 version matches the double-precision reference on every shape", "[lab04][matmul][gpu]") {
@@ -243,8 +275,7 @@ TEST_CASE("every FP32 version matches the double-precision reference on every sh
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
   check_close(label, shape, p.expected, d_c.download(), ws_test::matmul_tolerance(k));
-  INFO(d_c.guard_report());
-  CHECK(d_c.guards_intact());
+  check_guards(label, d_c);
 }
 
 /// The 17 x 33 x 65 problem on the device in every input precision, for the tests that launch everything once.
@@ -260,29 +291,40 @@ struct launch_problem {
 };
 
 TEST_CASE("every FP32 version and the WMMA kernel compute in a kernel, not on the host", "[lab04][matmul][gpu]") {
-  // On the CPU backend device memory is host memory, so a launcher that copies A and B back, multiplies on the host
-  // and copies C out passes the test above. It cannot fake the kernel launch it never makes.
-  if (!ws_test::kernel_launches()) {
-    SUCCEED("kernel launches are only counted on the CPU backend");
-    return;
-  }
+  // On the CPU backend device memory is host memory, so a launcher could copy A and B back, multiply on the host
+  // and copy C out, multiply through the device pointers behind a decoy kernel, or call cuBLAS instead of its own
+  // kernel (cuBLAS belongs in the matmul_cublas_* wrappers only), and pass the tests above. The device_work_scope
+  // sees all of these (tests/support/kernel_launches.hpp); on a GPU it says "unknown" and only C is checked.
   launch_problem d;
   const auto [m, n, k] = d.shape;
-  // Calls @p work, the version called @p name, and requires that it launched a kernel.
-  const auto require_kernel = [](const std::string& name, const auto& work) {
-    INFO(name << " launched no kernel, so it computed on the host: the product must run on the GPU");
-    const std::uint64_t before = *ws_test::kernel_launches();
-    work();
-    WS_CUDA_CHECK(cudaDeviceSynchronize());
-    REQUIRE(*ws_test::kernel_launches() > before);
+  // Runs @p work, the version called @p name, on a NaN-filled C inside a scope; checks how and what it computed.
+  const auto check_version = [&](const std::string& name, std::span<const float> expected, const ws::tolerance& tol,
+                                 const auto& work) {
+    INFO(name << " " << d.shape.name());
+    d.c.fill_bytes(0xFF);  // NaN: whoever computes C changes every byte
+    {
+      ws_test::device_work_scope scope({ws_test::watched(d.c.data(), d.c.size())});
+      work();
+      WS_CUDA_CHECK(cudaDeviceSynchronize());
+      if (const auto& r = scope.report()) {
+        const auto problems = r->problems(name);
+        INFO(ws_test::join_lines(problems) << "\nthe product must run in your kernel on the GPU");
+        CHECK(problems.empty());
+        ws_test::witness(name + " computes in a kernel " + d.shape.name(), problems.empty());
+      }
+    }
+    check_close(name + " " + d.shape.name(), d.shape, expected, d.c.to_vector(), tol);
   };
 
   for (const auto version : lab04::matmul_fast_versions()) {
-    require_kernel(std::string(version),
-                   [&] { lab04::launch_matmul(version, d.a.data(), d.b.data(), d.c.data(), m, n, k); });
+    check_version(std::string(version), problem_for(d.shape).expected, ws_test::matmul_tolerance(k),
+                  [&] { lab04::launch_matmul(version, d.a.data(), d.b.data(), d.c.data(), m, n, k); });
   }
-  require_kernel("wmma fp16", [&] { lab04::launch_matmul_wmma(d.a16.data(), d.b16.data(), d.c.data(), m, n, k); });
-  require_kernel("wmma bf16", [&] { lab04::launch_matmul_wmma(d.abf.data(), d.bbf.data(), d.c.data(), m, n, k); });
+  check_version("wmma fp16", narrow_problem_for<__half>(d.shape).expected_rounded, ws_test::matmul_tolerance(k),
+                [&] { lab04::launch_matmul_wmma(d.a16.data(), d.b16.data(), d.c.data(), m, n, k); });
+  check_version("wmma bf16", narrow_problem_for<__nv_bfloat16>(d.shape).expected_rounded,
+                ws_test::matmul_tolerance(k),
+                [&] { lab04::launch_matmul_wmma(d.abf.data(), d.bbf.data(), d.c.data(), m, n, k); });
 }
 
 TEST_CASE("every FP32 version is right when its matrices are not 16-byte aligned", "[lab04][matmul][gpu]") {
@@ -302,9 +344,9 @@ TEST_CASE("every FP32 version is right when its matrices are not 16-byte aligned
 
   const auto got = d_c.download();
   CHECK(std::isnan(got[0]));  // the element just before C: nothing may write it
+  ws_test::witness(label + " element before C untouched", std::isnan(got[0]));
   check_close(label, shape, p.expected, std::span<const float>(got).subspan(1), ws_test::matmul_tolerance(k));
-  INFO(d_c.guard_report());
-  CHECK(d_c.guards_intact());
+  check_guards(label, d_c);
 }
 
 TEST_CASE("the WMMA kernel is exact up to float accumulation on inputs rounded to fp16 or bf16",
@@ -357,8 +399,7 @@ TEST_CASE("cuBLAS SGEMM called through the row-major wrapper matches the referen
   WS_CUDA_CHECK(cudaDeviceSynchronize());
 
   check_close(label, shape, p.expected, d_c.download(), ws_test::matmul_tolerance(k));
-  INFO(d_c.guard_report());
-  CHECK(d_c.guards_intact());
+  check_guards(label, d_c);
 }
 
 TEST_CASE("cuBLAS GemmEx with fp16 or bf16 inputs matches the rounded-input reference on every shape",
@@ -385,6 +426,14 @@ TEST_CASE("a failing cuBLAS call is reported with the call's name", "[lab04][cub
                     Catch::Matchers::Contains("cublasSgemm"));
   CHECK_THROWS_WITH(lab04::matmul_cublas_gemmex(cublas(), d16.data(), d16.data(), d.data(), 4, 4, -1),
                     Catch::Matchers::Contains("cublasGemmEx"));
+  ws_test::witness("sgemm k=-1 throws naming cublasSgemm",
+                   throws_with<std::runtime_error>(
+                       [&] { lab04::matmul_cublas_sgemm(cublas(), d.data(), d.data(), d.data(), 4, 4, -1); },
+                       "cublasSgemm"));
+  ws_test::witness("gemmex k=-1 throws naming cublasGemmEx",
+                   throws_with<std::runtime_error>(
+                       [&] { lab04::matmul_cublas_gemmex(cublas(), d16.data(), d16.data(), d.data(), 4, 4, -1); },
+                       "cublasGemmEx"));
 }
 
 TEST_CASE("the launchers leave no CUDA error behind", "[lab04][gpu]") {
@@ -398,8 +447,12 @@ TEST_CASE("the launchers leave no CUDA error behind", "[lab04][gpu]") {
   lab04::matmul_cublas_sgemm(cublas(), d.a.data(), d.b.data(), d.c.data(), m, n, k);
   lab04::matmul_cublas_gemmex(cublas(), d.a16.data(), d.b16.data(), d.c.data(), m, n, k);
   lab04::matmul_cublas_gemmex(cublas(), d.abf.data(), d.bbf.data(), d.c.data(), m, n, k);
-  CHECK(cudaDeviceSynchronize() == cudaSuccess);
-  CHECK(cudaGetLastError() == cudaSuccess);
+  const bool synchronized = cudaDeviceSynchronize() == cudaSuccess;
+  CHECK(synchronized);
+  ws_test::witness("cudaDeviceSynchronize returns cudaSuccess", synchronized);
+  const bool no_error = cudaGetLastError() == cudaSuccess;
+  CHECK(no_error);
+  ws_test::witness("cudaGetLastError returns cudaSuccess", no_error);
 }
 
 TEST_CASE("an empty C (m = 0 or n = 0) launches nothing and leaves no error", "[lab04][gpu]") {
@@ -407,21 +460,41 @@ TEST_CASE("an empty C (m = 0 or n = 0) launches nothing and leaves no error", "[
   ws::device_buffer<float> d(16);
   ws::device_buffer<__nv_bfloat16> d16(16);
   for (const auto& [m, n] : {std::pair{0, 5}, std::pair{5, 0}}) {
-    INFO("m=" << m << " n=" << n);
+    const std::string where = "m=" + std::to_string(m) + " n=" + std::to_string(n);
+    INFO(where);
+    // Calls @p work, named @p name: it must not throw.
+    const auto no_throw = [&](const std::string& name, const auto& work) {
+      bool threw = false;
+      try {
+        work();
+      } catch (const std::exception& e) {
+        threw = true;
+        INFO(name << " threw: " << e.what());
+        CHECK_FALSE(threw);
+      }
+      ws_test::witness(name + " " + where + " does not throw", !threw);
+    };
     for (const auto version : lab04::matmul_fast_versions()) {
-      INFO(version);
-      CHECK_NOTHROW(lab04::launch_matmul(version, d.data(), d.data(), d.data(), m, n, 3));
+      no_throw(std::string(version), [&] { lab04::launch_matmul(version, d.data(), d.data(), d.data(), m, n, 3); });
     }
-    CHECK_NOTHROW(lab04::launch_matmul_wmma(d16.data(), d16.data(), d.data(), m, n, 3));
-    CHECK_NOTHROW(lab04::matmul_cublas_sgemm(cublas(), d.data(), d.data(), d.data(), m, n, 3));
-    CHECK_NOTHROW(lab04::matmul_cublas_gemmex(cublas(), d16.data(), d16.data(), d.data(), m, n, 3));
+    no_throw("wmma", [&] { lab04::launch_matmul_wmma(d16.data(), d16.data(), d.data(), m, n, 3); });
+    no_throw("cublas sgemm", [&] { lab04::matmul_cublas_sgemm(cublas(), d.data(), d.data(), d.data(), m, n, 3); });
+    no_throw("cublas gemmex",
+             [&] { lab04::matmul_cublas_gemmex(cublas(), d16.data(), d16.data(), d.data(), m, n, 3); });
   }
-  CHECK(cudaDeviceSynchronize() == cudaSuccess);
-  CHECK(cudaGetLastError() == cudaSuccess);
+  const bool synchronized = cudaDeviceSynchronize() == cudaSuccess;
+  CHECK(synchronized);
+  ws_test::witness("cudaDeviceSynchronize returns cudaSuccess", synchronized);
+  const bool no_error = cudaGetLastError() == cudaSuccess;
+  CHECK(no_error);
+  ws_test::witness("cudaGetLastError returns cudaSuccess", no_error);
 }
 
 TEST_CASE("an unknown FP32 version is rejected by name", "[lab04][gpu]") {
   CHECK_THROWS_AS(lab04::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 1, 1, 1), std::invalid_argument);
   CHECK_THROWS_WITH(lab04::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 1, 1, 1),
                     Catch::Matchers::Contains("warp_speed"));
+  ws_test::witness("launch_matmul(\"warp_speed\") throws invalid_argument naming it",
+                   throws_with<std::invalid_argument>(
+                       [] { lab04::launch_matmul("warp_speed", nullptr, nullptr, nullptr, 1, 1, 1); }, "warp_speed"));
 }

@@ -5,7 +5,9 @@
 /// Every matmul in the course is row-major C (m x n) = A (m x k) · B (k x n). The shapes are chosen to break
 /// wrong code: 1x1x1; sizes that are no multiple of any tile (17x33x65, 257x129x513); m, n and k all different,
 /// including a matrix-vector product (n = 1), k smaller than a tile, and k = 0 (C must still be written: all
-/// zeros); and one larger square. The data is random in [-1, 1), so a wrong index changes the result.
+/// zeros); n a multiple of 4 with k not (37x68x30: rows of A are not 16-byte aligned and a float4 would straddle
+/// two of them, so a float4 path must check k % 4 as well as n % 4); and one larger square. The data is random
+/// in [-1, 1), so a wrong index changes the result.
 #pragma once
 
 #include <algorithm>
@@ -39,7 +41,8 @@ inline std::size_t elements(int rows, int cols) {
 
 /// The shapes every version of every matmul lab must get right (see the file comment).
 inline std::vector<matmul_shape> matmul_shapes() {
-    return {{1, 1, 1}, {17, 33, 65}, {257, 129, 513}, {33, 1, 129}, {3, 300, 20}, {5, 3, 0}, {512, 512, 512}};
+    return {{1, 1, 1},   {17, 33, 65}, {257, 129, 513}, {33, 1, 129}, {3, 300, 20},
+            {37, 68, 30}, {5, 3, 0},   {512, 512, 512}};
 }
 
 /// A rows x cols matrix of random floats in [-1, 1), the same for the same seed on every machine.
