@@ -14,6 +14,7 @@
 /// lock when we forked), so everything the keeper and the command need is prepared beforehand in a `child_plan`.
 #include "sandbox.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -35,12 +37,15 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -231,6 +236,243 @@ long tasks_of_user(uid_t uid) {
   return tasks;
 }
 
+// ---- bytes written: disk usage of the writable paths ------------------------------------------------------------
+
+/// Sums the disk usage (st_blocks, as `du` counts it) of a set of trees, for run_limits::written_bytes. Disk usage
+/// rather than st_size: a sparse file (`truncate -s 1T`) has written nothing. Symlinks are not followed, other file
+/// systems mounted inside are not entered, and a file with several hard links counts once.
+class disk_usage {
+ public:
+  /// `roots`: resolved paths; a root inside another root is dropped, so nothing counts twice.
+  explicit disk_usage(std::vector<std::filesystem::path> roots) {
+    std::sort(roots.begin(), roots.end());
+    for (const std::filesystem::path& root : roots) {
+      const bool nested = std::any_of(roots_.begin(), roots_.end(), [&](const std::string& outer) {
+        const std::string inner = root.string();
+        return inner == outer || (inner.rfind(outer, 0) == 0 && (outer.back() == '/' || inner[outer.size()] == '/'));
+      });
+      if (!nested) roots_.push_back(root.string());
+    }
+  }
+
+  /// Bytes in use now.
+  std::uint64_t measure() {
+    total_ = 0;
+    entries_ = 0;
+    linked_.clear();
+    for (const std::string& root : roots_) {
+      struct stat info{};
+      if (::lstat(root.c_str(), &info) != 0) continue;
+      add(info);
+      if (!S_ISDIR(info.st_mode)) continue;
+      const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd >= 0) walk(fd, info.st_dev, 0);
+    }
+    return total_;
+  }
+
+ private:
+  /// Deeper folders are counted but not entered: each level holds a descriptor. Far deeper than any build.
+  static constexpr int max_depth = 200;
+  /// A walk stops after this many entries (the count is then a lower bound); the poll interval grows with the walk's
+  /// duration, so even this many cannot stall the caller.
+  static constexpr std::uint64_t max_entries = 4'000'000;
+
+  void add(const struct stat& info) {
+    if (!S_ISDIR(info.st_mode) && info.st_nlink > 1 && !linked_.insert({info.st_dev, info.st_ino}).second) return;
+    total_ += static_cast<std::uint64_t>(info.st_blocks) * 512;
+  }
+
+  /// Takes ownership of `fd`.
+  void walk(int fd, dev_t device, int depth) {
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+      ::close(fd);
+      return;
+    }
+    while (const dirent* entry = ::readdir(dir)) {
+      const char* name = entry->d_name;
+      if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+      if (++entries_ > max_entries) break;
+      struct stat info{};
+      if (::fstatat(::dirfd(dir), name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;  // removed meanwhile
+      add(info);
+      if (S_ISDIR(info.st_mode) && info.st_dev == device && depth < max_depth) {
+        const int child = ::openat(::dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (child >= 0) walk(child, device, depth + 1);
+      }
+    }
+    ::closedir(dir);
+  }
+
+  struct inode_hash {
+    std::size_t operator()(const std::pair<dev_t, ino_t>& key) const {
+      return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(key.second) * 31 + key.first);
+    }
+  };
+  std::vector<std::string> roots_;
+  std::uint64_t total_ = 0;
+  std::uint64_t entries_ = 0;
+  std::unordered_set<std::pair<dev_t, ino_t>, inode_hash> linked_;
+};
+
+// ---- memory cgroups ---------------------------------------------------------------------------------------------
+
+/// Where our own memory cgroup is, the parent of every run's cgroup.
+struct cgroup_parent {
+  memory_accounting version = memory_accounting::rss_polling;  // rss_polling: none found
+  std::string path;
+};
+
+/// Splits `text` at `separator`.
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  for (;;) {
+    const std::size_t at = text.find(separator);
+    parts.push_back(text.substr(0, at));
+    if (at == std::string_view::npos) return parts;
+    text.remove_prefix(at + 1);
+  }
+}
+
+/// Our memory cgroup, from /proc/self/cgroup (which cgroup) and /proc/self/mountinfo (where its hierarchy is
+/// mounted). v1's memory controller first: where both exist, v2 usually has no memory controller.
+cgroup_parent find_own_memory_cgroup() {
+  std::string cgroups;
+  std::string mounts;
+  if (!read_small_file("/proc/self/cgroup", cgroups) || !read_small_file("/proc/self/mountinfo", mounts)) return {};
+  std::optional<std::string> v1_path;
+  std::optional<std::string> v2_path;
+  for (std::string_view line : split(cgroups, '\n')) {
+    // "ID:CONTROLLERS:PATH"; the path may itself hold ':'.
+    const std::size_t first = line.find(':');
+    const std::size_t second = line.find(':', first + 1);
+    if (first == std::string_view::npos || second == std::string_view::npos) continue;
+    const std::string_view controllers = line.substr(first + 1, second - first - 1);
+    const std::string path(line.substr(second + 1));
+    const std::vector<std::string_view> names = split(controllers, ',');
+    if (std::find(names.begin(), names.end(), "memory") != names.end()) v1_path = path;
+    if (line.substr(0, first) == "0" && controllers.empty()) v2_path = path;
+  }
+  cgroup_parent found;
+  for (std::string_view line : split(mounts, '\n')) {
+    // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS"
+    const std::size_t dash = line.find(" - ");
+    if (dash == std::string_view::npos) continue;
+    const std::vector<std::string_view> fields = split(line.substr(0, dash), ' ');
+    const std::vector<std::string_view> tail = split(line.substr(dash + 3), ' ');
+    if (fields.size() < 5 || tail.size() < 3) continue;
+    const std::vector<std::string_view> options = split(tail[2], ',');
+    const bool v1 = tail[0] == "cgroup" && v1_path && std::find(options.begin(), options.end(), "memory") != options.end();
+    const bool v2 = tail[0] == "cgroup2" && v2_path && found.path.empty();
+    if (!v1 && !v2) continue;
+    std::string path = v1 ? *v1_path : *v2_path;
+    const std::string root(fields[3]);
+    if (root != "/") {
+      if (path.rfind(root, 0) != 0) continue;  // our cgroup is not under this mount's root
+      path = path.substr(root.size());
+    }
+    found.path = std::string(fields[4]) + (path == "/" ? "" : path);
+    found.version = v1 ? memory_accounting::cgroup_v1 : memory_accounting::cgroup_v2;
+    if (v1) break;
+  }
+  return found;
+}
+
+/// Writes `text` to the file `path`; false when it cannot.
+bool write_file(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  return ::close(fd) == 0 && ok;
+}
+
+/// The memory cgroup of one run: created with its limit, joined by the command before exec (through procs_fd()),
+/// watched for OOM kills, removed when the run is over.
+class run_cgroup {
+ public:
+  /// nullptr when it cannot be made (then the run falls back to RSS polling).
+  static std::unique_ptr<run_cgroup> create(const cgroup_parent& parent, std::uint64_t limit_bytes) {
+    if (parent.path.empty()) return nullptr;
+    static std::atomic<unsigned> serial{0};
+    auto group = std::unique_ptr<run_cgroup>(new run_cgroup);
+    group->version_ = parent.version;
+    group->path_ = parent.path + "/ws_run_" + std::to_string(::getpid()) + "_" + std::to_string(serial++);
+    if (::mkdir(group->path_.c_str(), 0755) != 0) return nullptr;
+    group->made_ = true;
+    const std::string limit = std::to_string(limit_bytes);
+    if (parent.version == memory_accounting::cgroup_v1) {
+      if (!write_file(group->path_ + "/memory.limit_in_bytes", limit)) return nullptr;
+      // Memory + swap at the same limit, so that tmpfs pages cannot escape the limit into swap (absent when the
+      // kernel does not account swap).
+      write_file(group->path_ + "/memory.memsw.limit_in_bytes", limit);
+    } else {
+      if (!write_file(group->path_ + "/memory.max", limit)) {
+        // The controller may not be enabled for our children yet.
+        write_file(parent.path + "/cgroup.subtree_control", "+memory");
+        if (!write_file(group->path_ + "/memory.max", limit)) return nullptr;
+      }
+      write_file(group->path_ + "/memory.swap.max", "0");
+    }
+    group->procs_ = unique_fd(::open((group->path_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+    if (!group->procs_) return nullptr;
+    return group;
+  }
+
+  run_cgroup(const run_cgroup&) = delete;
+  run_cgroup& operator=(const run_cgroup&) = delete;
+  ~run_cgroup() {
+    if (!made_) return;
+    // Empty once every process of the run is reaped; the kernel may take a moment to notice.
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      if (::rmdir(path_.c_str()) == 0 || errno == ENOENT) return;
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+  }
+
+  /// Writing "0" here moves the writer into the cgroup.
+  int procs_fd() const { return procs_.get(); }
+  void close_procs_fd() { procs_.reset(); }
+
+  /// How many processes the kernel's OOM killer killed in this cgroup (at the limit).
+  std::uint64_t oom_kills() const {
+    std::string text;
+    const char* file = version_ == memory_accounting::cgroup_v1 ? "/memory.oom_control" : "/memory.events";
+    if (!read_small_file((path_ + file).c_str(), text)) return 0;
+    const std::size_t at = text.find("oom_kill ");
+    return at == std::string::npos ? 0 : std::strtoull(text.c_str() + at + 9, nullptr, 10);
+  }
+
+  memory_accounting version() const { return version_; }
+
+ private:
+  run_cgroup() = default;
+  memory_accounting version_ = memory_accounting::rss_polling;
+  std::string path_;
+  bool made_ = false;
+  unique_fd procs_;
+};
+
+/// Can a run use a memory cgroup here? Makes one and moves a forked child into it, as a run would.
+cgroup_parent probe_memory_cgroup() {
+  const cgroup_parent parent = find_own_memory_cgroup();
+  std::unique_ptr<run_cgroup> group = run_cgroup::create(parent, 64ull << 20);
+  if (!group) return {};
+  const pid_t child = ::fork();
+  if (child < 0) return {};
+  if (child == 0) ::_exit(::write(group->procs_fd(), "0", 1) == 1 ? 0 : 1);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+  return parent;
+}
+
+const cgroup_parent& usable_memory_cgroup() {
+  static const cgroup_parent parent = probe_memory_cgroup();
+  return parent;
+}
+
 // ---- the command line -------------------------------------------------------------------------------------------------
 
 /// `name` searched in `path_list` like execvp() does; "" when not found. A name with a '/' is returned as is.
@@ -268,11 +510,68 @@ std::filesystem::path resolved(const std::filesystem::path& path) {
   return std::filesystem::weakly_canonical(std::filesystem::absolute(path));
 }
 
+/// The folders that hold temporary files in a minimal_root view: `<first writable>/.tmp` and `.shm`, on disk (so
+/// written_bytes counts them), open to every user like /tmp. Empty paths when there is no writable path.
+struct temp_folders {
+  std::filesystem::path tmp;
+  std::filesystem::path shm;
+};
+
+temp_folders minimal_root_temp_folders(const sandbox_options& options) {
+  if (!options.minimal_root || options.writable.empty()) return {};
+  const std::filesystem::path base = resolved(options.writable.front());
+  return {base / ".tmp", base / ".shm"};
+}
+
+/// What a minimal_root view binds read-only besides the caller's paths (see sandbox_options::minimal_root for why
+/// each is there). /bin, /sbin and the /lib* folders become symlinks where they are symlinks (merged /usr).
+const std::vector<std::string>& minimal_root_system_paths() {
+  static const std::vector<std::string> paths = {"/usr",           "/bin",           "/sbin",
+                                                 "/lib",           "/lib64",         "/lib32",
+                                                 "/libx32",        "/etc/ld.so.cache", "/etc/ld.so.conf",
+                                                 "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime"};
+  return paths;
+}
+
 /// `bwrap ... --` for `options`. Mounts apply in order, so a mount inside another one must come after it: /tmp's
 /// tmpfs and the hidden paths' tmpfs would otherwise cover a readable or writable folder inside them. Sorting all of
-/// them by depth (parents first) gives that; on equal paths "hidden" comes last, so hiding wins.
+/// them by depth (parents first) gives that; on equal paths hidden and masked come last, so hiding wins. Read-only
+/// remounts come after every mount, since bwrap creates the mount points of nested mounts inside their parents.
 std::vector<std::string> bwrap_prefix(const sandbox_options& options) {
-  std::vector<std::string> args = {"bwrap", "--ro-bind", "/", "/", "--dev", "/dev"};
+  std::vector<std::string> args = {"bwrap"};
+  enum class how { read_only, writable, hidden, private_tmp, masked_file };
+  struct mount {
+    std::filesystem::path path;
+    how kind;
+    std::string source;  // when it differs from path
+  };
+  std::vector<mount> mounts;
+  std::vector<std::string> read_only_after;  // tmpfs mounts and bwrap's own root and /dev
+  if (options.minimal_root) {
+    for (const std::string& path : minimal_root_system_paths()) {
+      struct stat info{};
+      if (::lstat(path.c_str(), &info) != 0) continue;
+      if (S_ISLNK(info.st_mode) && std::count(path.begin(), path.end(), '/') == 1) {
+        std::error_code ec;
+        const std::filesystem::path target = std::filesystem::read_symlink(path, ec);
+        if (!ec) args.insert(args.end(), {"--symlink", target.string(), path});
+        continue;
+      }
+      mounts.push_back({path, how::read_only, ""});
+    }
+    const temp_folders temp = minimal_root_temp_folders(options);
+    if (!temp.tmp.empty()) {
+      mounts.push_back({"/tmp", how::writable, temp.tmp.string()});
+      mounts.push_back({"/dev/shm", how::writable, temp.shm.string()});
+    } else {
+      args.insert(args.end(), {"--dir", "/tmp"});  // empty, and read-only with the root
+    }
+    read_only_after.insert(read_only_after.end(), {"/dev", "/"});
+  } else {
+    args.insert(args.end(), {"--ro-bind", "/", "/"});
+    mounts.push_back({"/tmp", how::private_tmp, ""});
+  }
+  args.insert(args.end(), {"--dev", "/dev"});
   if (options.allow_gpu_devices) {
     std::vector<std::string> devices;
     std::error_code ec;
@@ -281,34 +580,45 @@ std::vector<std::string> bwrap_prefix(const sandbox_options& options) {
     }
     std::sort(devices.begin(), devices.end());
     for (const std::string& device : devices) args.insert(args.end(), {"--dev-bind", device, device});
+    // The CUDA driver reads the GPU's PCI and NUMA topology under /sys.
+    if (options.minimal_root) mounts.push_back({"/sys", how::read_only, ""});
   }
   args.insert(args.end(), {"--proc", "/proc"});
 
-  enum class how { read_only, writable, hidden };
-  struct mount {
-    std::filesystem::path path;
-    how kind;
-  };
-  std::vector<mount> mounts = {{"/tmp", how::hidden}};
-  for (const std::filesystem::path& path : options.readable) mounts.push_back({resolved(path), how::read_only});
-  for (const std::filesystem::path& path : options.writable) mounts.push_back({resolved(path), how::writable});
+  for (const std::filesystem::path& path : options.readable) mounts.push_back({resolved(path), how::read_only, ""});
+  for (const std::filesystem::path& path : options.writable) mounts.push_back({resolved(path), how::writable, ""});
   for (const std::filesystem::path& path : options.hidden) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) mounts.push_back({resolved(path), how::hidden});
+    if (std::filesystem::is_directory(path, ec)) mounts.push_back({resolved(path), how::hidden, ""});
+  }
+  for (const std::filesystem::path& path : options.masked) {
+    // The real file: every symlink to it (an alternative, a versioned name) then fails too.
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::canonical(path, ec);
+    if (ec) continue;
+    mounts.push_back({real, std::filesystem::is_directory(real, ec) ? how::hidden : how::masked_file, ""});
   }
   const auto depth = [](const std::filesystem::path& path) { return std::distance(path.begin(), path.end()); };
   std::stable_sort(mounts.begin(), mounts.end(), [&](const mount& a, const mount& b) {
     return depth(a.path) < depth(b.path);
   });
   for (const mount& m : mounts) {
-    if (m.kind == how::hidden) {
-      args.insert(args.end(), {"--tmpfs", m.path.string()});
-    } else if (m.kind == how::read_only) {
-      args.insert(args.end(), {"--ro-bind", m.path.string(), m.path.string()});
-    } else {
-      args.insert(args.end(), {"--bind", m.path.string(), m.path.string()});
+    const std::string path = m.path.string();
+    const std::string source = m.source.empty() ? path : m.source;
+    switch (m.kind) {
+      case how::private_tmp: args.insert(args.end(), {"--tmpfs", path}); break;
+      case how::hidden:
+        // Read-only: a hidden folder must not become a place to store memory-backed files.
+        args.insert(args.end(), {"--tmpfs", path});
+        read_only_after.push_back(path);
+        break;
+      case how::read_only: args.insert(args.end(), {"--ro-bind", source, path}); break;
+      case how::writable: args.insert(args.end(), {"--bind", source, path}); break;
+      // /dev/null bound without device access (bwrap mounts binds nodev): opening it fails with EACCES.
+      case how::masked_file: args.insert(args.end(), {"--ro-bind", "/dev/null", path}); break;
     }
   }
+  for (const std::string& path : read_only_after) args.insert(args.end(), {"--remount-ro", path});
   const std::vector<std::string>& flags = bwrap_isolation_flags();
   args.insert(args.end(), flags.begin(), flags.end());
   if (!options.workdir.empty()) args.insert(args.end(), {"--chdir", resolved(options.workdir).string()});
@@ -319,7 +629,7 @@ std::vector<std::string> bwrap_prefix(const sandbox_options& options) {
 // ---- the forked side ----------------------------------------------------------------------------------------------
 
 /// Where the command failed before exec, sent to the caller through the error pipe.
-enum class start_stage : int { fork = 1, session, limits, streams, workdir, privileges, exec };
+enum class start_stage : int { fork = 1, session, limits, streams, workdir, privileges, exec, cgroup };
 
 struct start_failure {
   int stage = 0;
@@ -341,11 +651,14 @@ struct child_plan {
   std::vector<char*> envp;
   std::string workdir;
   std::vector<std::pair<rlimit_resource, rlimit>> limits;
-  bool drop_privileges = false;
+  bool change_user = false;  // to uid/gid, without supplementary groups
+  uid_t uid = 0;
+  gid_t gid = 0;
   pid_t caller = 0;
   int output_fd = -1;  // write ends
   int error_fd = -1;
   int status_fd = -1;
+  int cgroup_fd = -1;  // the run's cgroup.procs, or -1
 };
 
 void write_all(int fd, const void* data, std::size_t size) {
@@ -365,12 +678,13 @@ void write_all(int fd, const void* data, std::size_t size) {
   ::_exit(127);
 }
 
-/// Closes every descriptor >= 3 except `keep` (sorted, all >= 3): the keeper must not hold other runs' pipes, and
-/// the command must not inherit the caller's files.
-void close_other_fds(const int (&keep)[3]) {
+/// Closes every descriptor >= 3 except `keep` (sorted; those < 3 are ignored): the keeper must not hold other runs'
+/// pipes, and the command must not inherit the caller's files.
+void close_other_fds(const int (&keep)[4]) {
   unsigned int from = 3;
   bool fast = true;
   for (int fd : keep) {
+    if (fd < 3) continue;
     const auto upto = static_cast<unsigned int>(fd);
 #ifdef SYS_close_range
     if (fast && upto > from && ::syscall(SYS_close_range, from, upto - 1, 0) != 0) fast = false;
@@ -396,6 +710,12 @@ void close_other_fds(const int (&keep)[3]) {
   // A new session is also a new process group, and it has no controlling terminal, so the command cannot open
   // /dev/tty or get the terminal's signals.
   if (::setsid() < 0) fail_start(plan, start_stage::session);
+  // Into the run's memory cgroup while we may still write its files; everything the command starts inherits it.
+  // The keeper stays outside, so the kernel's OOM killer can never pick it.
+  if (plan.cgroup_fd >= 0) {
+    if (::write(plan.cgroup_fd, "0", 1) != 1) fail_start(plan, start_stage::cgroup);
+    ::close(plan.cgroup_fd);
+  }
   for (const auto& [resource, limit] : plan.limits) {
     if (::setrlimit(resource, &limit) != 0) fail_start(plan, start_stage::limits);
   }
@@ -406,8 +726,8 @@ void close_other_fds(const int (&keep)[3]) {
   ::close(plan.output_fd);
   ::close(plan.status_fd);  // error_fd stays until exec closes it (close-on-exec): EOF there means "exec worked"
   if (!plan.workdir.empty() && ::chdir(plan.workdir.c_str()) != 0) fail_start(plan, start_stage::workdir);
-  if (plan.drop_privileges) {
-    if (::setgroups(0, nullptr) != 0 || ::setgid(nobody_gid) != 0 || ::setuid(nobody_uid) != 0) {
+  if (plan.change_user) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(plan.gid) != 0 || ::setuid(plan.uid) != 0) {
       fail_start(plan, start_stage::privileges);
     }
   }
@@ -434,7 +754,7 @@ void close_other_fds(const int (&keep)[3]) {
 
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != plan.caller) ::_exit(1);
-  int keep[3] = {plan.output_fd, plan.error_fd, plan.status_fd};
+  int keep[4] = {plan.output_fd, plan.error_fd, plan.status_fd, plan.cgroup_fd};
   std::sort(std::begin(keep), std::end(keep));
   close_other_fds(keep);
   // Every orphan of the run (a daemon's double fork, a killed parent's children) becomes our child, so the run's
@@ -447,6 +767,7 @@ void close_other_fds(const int (&keep)[3]) {
   if (command < 0) fail_start(plan, start_stage::fork);
   ::close(plan.output_fd);
   ::close(plan.error_fd);
+  if (plan.cgroup_fd >= 0) ::close(plan.cgroup_fd);
 
   int status_fd = plan.status_fd;
   for (;;) {
@@ -538,40 +859,76 @@ void set_nonblocking(int fd) {
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) throw_errno("run_limited: fcntl(O_NONBLOCK)");
 }
 
-std::string stage_text(int stage, const std::string& command, const std::string& workdir) {
+std::string stage_text(int stage, const std::string& command, const std::string& workdir, uid_t uid) {
   switch (static_cast<start_stage>(stage)) {
     case start_stage::fork: return "fork";
     case start_stage::session: return "setsid";
     case start_stage::limits: return "setrlimit";
     case start_stage::streams: return "redirecting stdin/stdout/stderr";
     case start_stage::workdir: return "entering " + workdir;
-    case start_stage::privileges: return "switching to user nobody";
+    case start_stage::privileges: return "switching to user " + std::to_string(uid);
     case start_stage::exec: return "exec " + command;
+    case start_stage::cgroup: return "joining the run's memory cgroup";
   }
   return "starting";
 }
 
-/// The environment: the caller's, with `overrides` replacing or adding variables, in a stable order.
-std::vector<std::string> make_environment(const std::vector<std::pair<std::string, std::string>>& overrides) {
+/// The environment: the caller's (with clear_env, a fixed minimal one instead), then TMPDIR for a minimal_root view,
+/// then options.env replacing or adding variables, in a stable order. `with_bwrap`: the command sees the view's /tmp.
+std::vector<std::string> make_environment(const sandbox_options& options, bool with_bwrap) {
   std::vector<std::string> names;
   std::map<std::string, std::string> values;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    const std::string text = *entry;
-    const std::size_t eq = text.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    const std::string name = text.substr(0, eq);
-    if (values.emplace(name, text.substr(eq + 1)).second) names.push_back(name);
+  const auto set = [&](const std::string& name, const std::string& value) {
+    if (values.insert_or_assign(name, value).second) names.push_back(name);
+  };
+  const temp_folders temp = minimal_root_temp_folders(options);
+  const std::string tmpdir = with_bwrap || temp.tmp.empty() ? "/tmp" : temp.tmp.string();
+  if (options.clear_env) {
+    std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    std::error_code ec;
+    if (std::filesystem::is_directory("/usr/local/cuda/bin", ec)) path += ":/usr/local/cuda/bin";
+    set("PATH", path);
+    set("LANG", "C.UTF-8");
+    std::string home = "/";
+    if (!options.workdir.empty()) {
+      home = resolved(options.workdir).string();
+    } else if (!options.writable.empty()) {
+      home = resolved(options.writable.front()).string();
+    }
+    set("HOME", home);
+    set("TMPDIR", tmpdir);
+  } else {
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+      const std::string text = *entry;
+      const std::size_t eq = text.find('=');
+      if (eq == std::string::npos || eq == 0) continue;
+      const std::string name = text.substr(0, eq);
+      if (values.emplace(name, text.substr(eq + 1)).second) names.push_back(name);
+    }
+    // The caller's TMPDIR may not exist in the view, and must not be outside the counted folders.
+    if (options.minimal_root) set("TMPDIR", tmpdir);
   }
-  for (const auto& [name, value] : overrides) {
+  for (const auto& [name, value] : options.env) {
     if (name.empty() || name.find('=') != std::string::npos) {
       throw std::invalid_argument("run_limited: bad environment variable name '" + name + "'");
     }
-    if (values.insert_or_assign(name, value).second) names.push_back(name);
+    set(name, value);
   }
   std::vector<std::string> env;
   env.reserve(names.size());
   for (const std::string& name : names) env.push_back(name + "=" + values[name]);
   return env;
+}
+
+/// The user the command runs as, when we change it: run_as_uid, else nobody for drop_privileges; only when root.
+std::optional<std::pair<uid_t, gid_t>> command_user(const sandbox_options& options) {
+  if (::geteuid() != 0) return std::nullopt;
+  if (options.run_as_uid >= 0) {
+    return std::pair{static_cast<uid_t>(options.run_as_uid),
+                     static_cast<gid_t>(options.run_as_gid >= 0 ? options.run_as_gid : options.run_as_uid)};
+  }
+  if (options.drop_privileges) return std::pair{nobody_uid, nobody_gid};
+  return std::nullopt;
 }
 
 /// The one implementation: execs `exec_path` (already searched in PATH) with `args`. `with_bwrap` says that
@@ -582,17 +939,18 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   result.limits = limits;
   result.used_bwrap = with_bwrap;
 
-  const bool drop = options.drop_privileges && ::geteuid() == 0;
+  const std::optional<std::pair<uid_t, gid_t>> user = command_user(options);
   child_plan plan;
   plan.exec_path = std::move(exec_path);
   plan.arg_storage = std::move(args);
   for (std::string& arg : plan.arg_storage) plan.argv.push_back(arg.data());
   plan.argv.push_back(nullptr);
-  plan.env_storage = make_environment(options.env);
+  plan.env_storage = make_environment(options, with_bwrap);
   for (std::string& entry : plan.env_storage) plan.envp.push_back(entry.data());
   plan.envp.push_back(nullptr);
   if (!options.workdir.empty()) plan.workdir = resolved(options.workdir).string();
-  plan.drop_privileges = drop;
+  plan.change_user = user.has_value();
+  if (user) std::tie(plan.uid, plan.gid) = *user;
   plan.caller = ::getpid();
 
   // Limits only ever tighten: never above the caller's own hard limit, which an unprivileged caller could not raise
@@ -614,7 +972,7 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   if (limits.limit_address_space && limits.memory_bytes > 0) {
     add_limit(RLIMIT_AS, limits.memory_bytes, limits.memory_bytes);
   }
-  const uid_t command_uid = drop ? nobody_uid : ::getuid();
+  const uid_t command_uid = user ? user->first : ::getuid();
   if (limits.processes > 0 && command_uid != 0) {
     // RLIMIT_NPROC counts all of the user's tasks, not the run's: allow `processes` more than the user has now.
     const auto allowed = static_cast<rlim_t>(tasks_of_user(command_uid) + limits.processes);
@@ -631,10 +989,33 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   plan.error_fd = error_write.get();
   plan.status_fd = status_write.get();
 
+  // The kernel's own accounting where we may use it: it sees tmpfs, shared memory and page cache, which RSS misses.
+  std::unique_ptr<run_cgroup> cgroup;
+  if (limits.memory_bytes > 0) {
+    result.memory = memory_accounting::rss_polling;
+    if (options.memory_cgroup && !usable_memory_cgroup().path.empty()) {
+      cgroup = run_cgroup::create(usable_memory_cgroup(), limits.memory_bytes);
+    }
+    if (cgroup) {
+      result.memory = cgroup->version();
+      plan.cgroup_fd = cgroup->procs_fd();
+    }
+  }
+  // What the writable paths hold before the run: written_bytes limits the growth.
+  std::optional<disk_usage> written;
+  std::uint64_t written_before = 0;
+  if (limits.written_bytes > 0) {
+    std::vector<std::filesystem::path> roots;
+    for (const std::filesystem::path& path : options.writable) roots.push_back(resolved(path));
+    written.emplace(std::move(roots));
+    written_before = written->measure();
+  }
+
   const auto start = clock_type::now();
   const pid_t keeper = ::fork();
   if (keeper < 0) throw_errno("run_limited: fork");
   if (keeper == 0) keeper_main(plan);
+  if (cgroup) cgroup->close_procs_fd();
   output_write.reset();
   error_write.reset();
   status_write.reset();
@@ -662,6 +1043,7 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   bool keeper_lost = false;  // the keeper ended without reporting (killed from outside, or we gave up on it)
   clock_type::time_point give_up{};
   auto last_check = start;
+  auto next_written_check = start;
 
   while (!ended && !keeper_lost) {
     pollfd fds[3] = {{output_read.get(), POLLIN, 0}, {error_read.get(), POLLIN, 0}, {status_read.get(), POLLIN, 0}};
@@ -703,8 +1085,18 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
       if (resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) > limits.memory_bytes) {
         result.out_of_memory = true;
       }
+      // The kernel killed one of the run's processes at the cgroup's limit: the rest goes too, as with RSS.
+      if (cgroup && cgroup->oom_kills() > 0) result.out_of_memory = true;
     }
-    if (!killed && (result.timed_out || result.out_of_memory)) {
+    if (!killed && !result.timed_out && started && written && checked >= next_written_check) {
+      const std::uint64_t bytes = written->measure();
+      const auto walked = clock_type::now();
+      // A walk of a huge tree must not become our main work: wait four times its duration before the next one.
+      next_written_check = walked + std::max<clock_type::duration>(poll_interval, 4 * (walked - checked));
+      result.written_bytes = bytes > written_before ? bytes - written_before : 0;
+      if (result.written_bytes > limits.written_bytes) result.write_limit = true;
+    }
+    if (!killed && (result.timed_out || result.out_of_memory || result.write_limit)) {
       killed = true;
       give_up = checked + kill_grace;
       kill_descendants_once(keeper);
@@ -747,15 +1139,20 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   }
 
   result.output = output.finish(result.output_cut);
+  if (cgroup && cgroup->oom_kills() > 0) result.out_of_memory = true;
+  if (written) {
+    const std::uint64_t bytes = written->measure();
+    result.written_bytes = bytes > written_before ? bytes - written_before : 0;
+  }
   if (failure) {
     result.exit_code = 127;
-    result.start_error = "cannot start " + plan.arg_storage.front() + ": " + stage_text(failure->stage, plan.exec_path, plan.workdir) +
+    result.start_error = "cannot start " + plan.arg_storage.front() + ": " + stage_text(failure->stage, plan.exec_path, plan.workdir, plan.uid) +
                          ": " + std::generic_category().message(failure->error);
     return result;
   }
   if (!ended) {
     result.signal = SIGKILL;
-    if (!result.timed_out && !result.out_of_memory) result.start_error = "the sandbox's keeper process was killed";
+    if (!result.timed_out && !result.out_of_memory && !result.write_limit) result.start_error = "the sandbox's keeper process was killed";
     return result;
   }
   if (WIFEXITED(ended->status)) result.exit_code = WEXITSTATUS(ended->status);
@@ -774,13 +1171,15 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   return result;
 }
 
-std::string probe_bwrap(bool drop_privileges) {
+/// Runs bwrap as `uid` (-1: as ourselves).
+std::string probe_bwrap(int uid) {
   const std::string bwrap = find_in_path("bwrap", caller_path_list());
   if (bwrap.empty()) return "bwrap is not installed (not in PATH)";
   sandbox_options options;
   options.workdir = "/";
   options.use_bwrap = false;
-  options.drop_privileges = drop_privileges;
+  options.run_as_uid = uid;
+  options.memory_cgroup = false;
   sandbox_options layout;  // no extra mounts: test the namespaces, not the caller's paths
   layout.workdir = "/";
   std::vector<std::string> args = bwrap_prefix(layout);
@@ -812,6 +1211,7 @@ std::string run_result::failure_reason() const {
   if (timed_out) return "timed out after " + number(limits.wall_seconds) + " s";
   if (out_of_memory) return "used more than " + megabytes(limits.memory_bytes) + " of memory";
   if (cpu_limit) return "used more than " + number(std::ceil(limits.cpu_seconds)) + " s of CPU time";
+  if (write_limit) return "wrote more than " + megabytes(limits.written_bytes) + " in all";
   if (file_limit) return "wrote a file larger than " + megabytes(limits.file_bytes);
   if (signal != 0) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
@@ -836,19 +1236,22 @@ const char* to_string(memory_accounting accounting) {
 }
 
 std::string bwrap_unavailable_reason_for_uid(int uid) {
-  return bwrap_unavailable_reason(uid >= 0 && static_cast<uid_t>(uid) != ::geteuid());
+  // Only root changes user; anyone else runs bwrap as themselves.
+  if (::geteuid() != 0 || uid < 0) uid = -1;
+  static std::mutex mutex;
+  static std::map<int, std::string> probed;
+  const std::lock_guard<std::mutex> lock(mutex);  // held while probing: one probe per uid, ever
+  const auto found = probed.find(uid);
+  if (found != probed.end()) return found->second;
+  return probed.emplace(uid, probe_bwrap(uid)).first->second;
 }
 
-memory_accounting memory_accounting_available() { return memory_accounting::rss_polling; }
+memory_accounting memory_accounting_available() {
+  return usable_memory_cgroup().path.empty() ? memory_accounting::rss_polling : usable_memory_cgroup().version;
+}
 
 std::string bwrap_unavailable_reason(bool drop_privileges) {
-  // Function-local statics: probed once, thread-safely, on first use.
-  if (drop_privileges && ::geteuid() == 0) {
-    static const std::string as_nobody = probe_bwrap(true);
-    return as_nobody;
-  }
-  static const std::string as_self = probe_bwrap(false);
-  return as_self;
+  return bwrap_unavailable_reason_for_uid(drop_privileges ? static_cast<int>(nobody_uid) : -1);
 }
 
 run_result run_limited(const std::vector<std::string>& argv, const run_limits& limits, const sandbox_options& options) {
@@ -874,8 +1277,24 @@ run_result run_limited(const std::vector<std::string>& argv, const run_limits& l
       throw std::invalid_argument("run_limited: hidden path " + path.string() + " is not a folder");
     }
   }
+  if (options.run_as_uid < -1 || options.run_as_gid < -1) {
+    throw std::invalid_argument("run_limited: run_as_uid and run_as_gid must be >= -1");
+  }
+  // The view's /tmp and /dev/shm: on disk, in the first writable path, open to all (sticky, like /tmp).
+  const temp_folders temp = minimal_root_temp_folders(options);
+  // An earlier run may have left a symlink there (to /etc, say): never follow it, as root, with a chmod.
+  for (const std::filesystem::path& folder : {temp.tmp, temp.shm}) {
+    if (folder.empty()) continue;
+    struct stat info{};
+    if (::lstat(folder.c_str(), &info) == 0 && !S_ISDIR(info.st_mode)) std::filesystem::remove(folder, ec);
+    if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) throw_errno("run_limited: mkdir " + folder.string());
+    const unique_fd fd(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd || ::fchmod(fd.get(), 01777) != 0) throw_errno("run_limited: chmod " + folder.string());
+  }
 
-  const bool with_bwrap = options.use_bwrap && bwrap_unavailable_reason(options.drop_privileges).empty();
+  const std::optional<std::pair<uid_t, gid_t>> user = command_user(options);
+  const bool with_bwrap =
+      options.use_bwrap && bwrap_unavailable_reason_for_uid(user ? static_cast<int>(user->first) : -1).empty();
   if (with_bwrap) {
     // bwrap itself searches PATH for argv[0], inside the sandbox, with the command's environment.
     const std::string bwrap = find_in_path("bwrap", caller_path_list());
@@ -885,7 +1304,7 @@ run_result run_limited(const std::vector<std::string>& argv, const run_limits& l
   }
   // Without bwrap we search PATH ourselves, before fork (execvp may allocate), in the command's environment.
   std::string path_list = "/usr/local/bin:/usr/bin:/bin";
-  for (const std::string& entry : make_environment(options.env)) {
+  for (const std::string& entry : make_environment(options, false)) {
     if (entry.rfind("PATH=", 0) == 0) path_list = entry.substr(5);
   }
   const std::string program = find_in_path(argv.front(), path_list);
