@@ -6,11 +6,18 @@
 ///   ws_grade batch  --root R --build B --lab LAB_FOLDER --submissions FOLDER --out-dir FOLDER [--gpu ...]
 ///   ws_grade pack   --root R --build B --lab LAB_FOLDER --from FOLDER --out-dir FOLDER
 ///   ws_grade check-manifest --manifest lab.json --tests TEST_BINARY [--perf PERF_DRIVER]
+///
+/// Batch mode grades each submission in its own process. For the grader's own tests only, the environment variable
+/// WS_GRADE_TEST_CRASH_ON=<archive name> makes that submission's grading process abort (tests/grader/batch.tests.cpp).
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <ws/json.hpp>
 
 #include "archive.hpp"
@@ -114,6 +122,82 @@ int cmd_grade(const cli& c) {
   return 0;
 }
 
+/// The row of a submission whose grading did not finish: every test and case of the manifest, no points.
+grade_report grader_error(const manifest& m, const fs::path& submission, const std::string& reason) {
+  grade_report r;
+  r.lab = m.lab;
+  r.title = m.title;
+  r.submission = submission.string();
+  r.manifest_sha256 = m.sha256;
+  r.verdict = "grader error";
+  r.reason = reason;
+  r.perf_status = "not graded (grader error)";
+  r.sandbox = "none (the grading did not finish)";
+  for (const manifest_test& mt : m.tests) {
+    test_outcome t;
+    t.name = mt.name;
+    t.visibility = mt.visibility;
+    t.max_points = mt.points;
+    t.reason = "not run: grader error";
+    r.tests.push_back(t);
+  }
+  for (const manifest_perf_case& c : m.perf) {
+    perf_outcome p;
+    p.name = c.name;
+    p.max_points = c.points;
+    r.perf.push_back(p);
+  }
+  r.max_score = m.test_points();
+  return r;
+}
+
+/// What the summary's row needs from the results.json a grading process wrote: verdict, reason, score and the points
+/// of each test and performance case of the manifest.
+grade_report report_from_results(const manifest& m, const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("it wrote no " + file.filename().string());
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  grade_report r = grader_error(m, doc.at("extra_data").at("submission").get<std::string>(), "");
+  r.verdict = doc.at("extra_data").at("verdict").get<std::string>();
+  r.reason = doc.at("extra_data").at("reason").get<std::string>();
+  r.score = doc.at("score").get<double>();
+  r.max_score = doc.at("max_score").get<double>();
+  r.perf_counted = doc.contains("leaderboard");  // written exactly when performance counts
+  std::map<std::string, double> points;
+  for (const nlohmann::json& t : doc.at("tests")) points[t.at("name").get<std::string>()] = t.at("score").get<double>();
+  const auto points_of = [&](const std::string& name) { return points.contains(name) ? points[name] : 0.0; };
+  for (test_outcome& t : r.tests) t.points = points_of(t.name);
+  for (perf_outcome& p : r.perf) p.points = points_of("performance: " + p.name);
+  return r;
+}
+
+/// The grading process of one batch submission: grades it, writes `results`, exits (never returns). A grader error
+/// it can catch is its results' verdict; a crash kills only this process, and cmd_batch reports it.
+[[noreturn]] void grade_in_child(const grade_options& o, const manifest& m, const fs::path& archive,
+                                 const fs::path& results) {
+  int code = 0;
+  try {
+    // For the grader's own tests only (tests/grader/batch.tests.cpp): this submission's grading crashes.
+    const char* crash_on = std::getenv("WS_GRADE_TEST_CRASH_ON");
+    if (crash_on != nullptr && archive.filename() == crash_on) std::abort();
+    std::ostringstream log;  // per-submission progress stays out of the summary; the failures are in its results
+    grade_report r;
+    try {
+      r = grade_submission(o, {archive, true}, log);
+    } catch (const std::exception& e) {
+      r = grader_error(m, archive, e.what());
+    } catch (...) {
+      r = grader_error(m, archive, "an exception that is not a std::exception");
+    }
+    write_results_json(r, results);
+  } catch (...) {
+    code = 3;  // no results: cmd_batch says so
+  }
+  ::_exit(code);  // not exit(): the parent's streams and atexit handlers are the parent's
+}
+
+/// Grades every .tar.gz of a folder, each in its own process: a submission that crashes the grader (a bug of ours
+/// that only it triggers) is a "grader error" row with the signal, and the batch goes on.
 int cmd_batch(const cli& c) {
   const grade_options o = options_from(c);
   const fs::path in = c.need("submissions");
@@ -135,18 +219,39 @@ int cmd_batch(const cli& c) {
     ++index;
     const std::string name = a.filename().string();
     const std::string stem = name.substr(0, name.size() - std::string(".tar.gz").size());
-    std::ostringstream log;  // per-submission progress stays out of the summary; the failures are in its results
-    grade_report r;
-    try {
-      r = grade_submission(o, {a, true}, log);
-    } catch (const std::exception& e) {
-      r.lab = m.lab;
-      r.title = m.title;
-      r.submission = a.string();
-      r.verdict = "grader error";
-      r.reason = e.what();
+    const fs::path results = out / (stem + ".results.json");
+    fs::remove(results);  // what is read back below is this grading's, or nothing
+    std::cout << std::flush;
+    csv << std::flush;  // the child must not inherit buffered text and write it a second time
+    std::string failure;
+    const pid_t child = ::fork();
+    if (child == 0) grade_in_child(o, m, a, results);
+    if (child < 0) {
+      failure = std::string("cannot start a grading process: ") + std::strerror(errno);
+    } else {
+      int status = 0;
+      while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (WIFSIGNALED(status)) {
+        const char* what = ::strsignal(WTERMSIG(status));
+        failure = "the grader crashed on this submission: killed by signal " + std::to_string(WTERMSIG(status)) +
+                  " (" + (what != nullptr ? what : "unknown") + ")";
+      } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        failure = "the grading process exited with code " + std::to_string(WEXITSTATUS(status)) + " without results";
+      }
     }
-    write_results_json(r, out / (stem + ".results.json"));
+    grade_report r;
+    if (failure.empty()) {
+      try {
+        r = report_from_results(m, results);
+      } catch (const std::exception& e) {
+        failure = std::string("cannot read the grading's results: ") + e.what();
+      }
+    }
+    if (!failure.empty()) {
+      r = grader_error(m, a, failure);
+      write_results_json(r, results);
+    }
     csv << csv_row(name, r) << "\n" << std::flush;
     std::cout << "  [" << index << "/" << archives.size() << "] " << name << ": " << format_points(r.score) << " / "
               << format_points(r.max_score) << "  " << r.verdict << (r.reason.empty() ? "" : " (" + r.reason + ")")
