@@ -29,7 +29,7 @@ const std::string k_asan_report =
     "==4242==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x60b000000170 at pc 0x55d4c1e2 bp 0x7ffd "
     "sp 0x7ffd\n"
     "READ of size 4 at 0x60b000000170 thread T3\n"
-    "    #0 0x55d4c1e1 in ws_cudacpu::run_block(ws_cudacpu::launch const&) /work/main/common/cudasim/src/launch.cpp:88\n"
+    "    #0 0x55d4c1e1 in ws_cudacpu::run_block(ws_cudacpu::launch const&) /work/main/common/cudasim/src/run.cpp:88\n"
     "    #1 0x55d4c1e2 in lab01::vector_add_kernel(float const*, float const*, float*, int) "
     "/work/main/build/grade/graded/01_vector_add/vector_add.cu:32\n"
     "    #2 0x55d4c1e3 in lab01::launch_vector_add(float const*, float const*, float*, int) "
