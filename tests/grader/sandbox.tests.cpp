@@ -546,3 +546,230 @@ TEST_CASE("with bwrap and allow_gpu_devices the NVIDIA device nodes that exist a
     CHECK(run_sh(script, quick_limits(), options).exit_code != 0);
   }
 }
+
+// --- issue 11: isolation by construction -----------------------------------------------------------------------------
+
+TEST_CASE("a minimal_root view shows the system folders and the run's own paths, nothing else", "[grader][sandbox]") {
+  if (!bwrap_works()) return;
+  // Under /tmp, so that no folder of the view's own paths lies under /work or /home.
+  const scratch_dir scratch("view", true);
+  const scratch_dir outside("view_outside", true);
+  std::ofstream(outside / "secret.txt") << "42\n";
+  sandbox_options options;
+  options.minimal_root = true;
+  options.workdir = scratch.path();
+  options.writable = {scratch.path()};
+
+  SECTION("secrets, homes, other folders and the caller's own checkout are not there") {
+    const std::string probe = " >/dev/null 2>&1 && echo ";
+    const run_result r = run_sh("cat /etc/shadow" + probe + "SHADOW; cat /etc/passwd" + probe + "PASSWD; " +
+                                "ls /root" + probe + "ROOT; ls /home" + probe + "HOME; ls /work" + probe + "WORK; " +
+                                "ls /var /opt /srv /mnt /media /run" + probe + "OTHERS; " +
+                                "cat " + (outside / "secret.txt").string() + probe + "OUTSIDE; " +
+                                "ls " + fs::read_symlink("/proc/self/exe").parent_path().string() + probe + "TESTS; " +
+                                "echo done",
+                                quick_limits(), options);
+    INFO(r.output);
+    CHECK(r.used_bwrap);
+    CHECK(r.output == "done\n");
+  }
+  SECTION("the root and /dev are read-only, the writable folder is not") {
+    const run_result r = run_sh("{ echo x > /planted; } 2>/dev/null && echo ROOT; { echo x > /dev/planted; } "
+                                "2>/dev/null && echo DEV; echo x > mine && echo MINE",
+                                quick_limits(), options);
+    CHECK(r.output == "MINE\n");
+    CHECK(fs::exists(scratch / "mine"));
+  }
+  SECTION("a compiler builds and runs a dynamically linked program in it") {
+    std::ofstream(scratch / "hello.c") << "#include <stdio.h>\nint main(void) { puts(\"hello\"); return 0; }\n";
+    const run_result r = run_sh("cc hello.c -o hello && ./hello", quick_limits(), options);
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output == "hello\n");
+  }
+}
+
+TEST_CASE("in a minimal_root view /tmp and /dev/shm are folders of the first writable path, not memory",
+          "[grader][sandbox]") {
+  if (!bwrap_works(true)) return;
+  const scratch_dir scratch("view_temp");
+  sandbox_options options;
+  options.minimal_root = true;
+  options.drop_privileges = true;  // the folders are open to other users, like /tmp
+  options.workdir = scratch.path();
+  options.writable = {scratch.path()};
+  const run_result r = run_sh("echo a > /tmp/a && echo b > /dev/shm/b && echo $TMPDIR", quick_limits(), options);
+  CHECK(r.output == "/tmp\n");
+  CHECK(read_file(scratch / ".tmp" / "a") == "a\n");
+  CHECK(read_file(scratch / ".shm" / "b") == "b\n");
+  CHECK((fs::status(scratch / ".tmp").permissions() & fs::perms::all) == fs::perms::all);
+
+  // A symlink left there by an earlier run is replaced, never followed.
+  const scratch_dir target("view_temp_target");
+  fs::permissions(target.path(), fs::perms::owner_all);
+  fs::remove_all(scratch / ".shm");
+  fs::create_directory_symlink(target.path(), scratch / ".shm");
+  CHECK(run_sh("echo c > /dev/shm/c", quick_limits(), options).exit_code == 0);
+  CHECK(fs::is_directory(fs::symlink_status(scratch / ".shm")));
+  CHECK((fs::status(target.path()).permissions() & fs::perms::all) == fs::perms::owner_all);
+  CHECK_FALSE(fs::exists(target / "c"));
+}
+
+TEST_CASE("masked files and folders cannot be opened, through every symlink that leads to them",
+          "[grader][sandbox]") {
+  const bool minimal_root = GENERATE(false, true);
+  if (!bwrap_works()) return;
+  const scratch_dir scratch("masked");
+  fs::create_directories(scratch / "lib" / "private");
+  std::ofstream(scratch / "lib" / "libforbidden.so.0.3") << "ELF?\n";
+  fs::create_symlink("libforbidden.so.0.3", scratch / "lib" / "libforbidden.so.0");
+  fs::create_symlink("libforbidden.so.0", scratch / "lib" / "libforbidden.so");
+  std::ofstream(scratch / "lib" / "private" / "notes.txt") << "42\n";
+  std::ofstream(scratch / "lib" / "allowed.txt") << "fine\n";
+  sandbox_options options;
+  options.minimal_root = minimal_root;
+  options.workdir = scratch.path();
+  options.readable = {scratch.path()};
+  options.masked = {scratch / "lib" / "libforbidden.so", scratch / "lib" / "private", scratch / "no-such-file"};
+  const run_result r = run_sh("for f in lib/libforbidden.so lib/libforbidden.so.0 lib/libforbidden.so.0.3 "
+                              "lib/private/notes.txt; do cat $f >/dev/null 2>&1 && echo OPENED $f; done; "
+                              "ls -A lib/private | wc -l; cat lib/allowed.txt",
+                              quick_limits(), options);
+  CHECK(r.output == "0\nfine\n");
+
+  // The case that motivates it: a library a lab may not use (here only when the machine has it).
+  const fs::path openblas = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0";
+  if (fs::exists(openblas)) {
+    options.masked = {openblas};
+    CHECK(run_sh("cat " + openblas.string() + " >/dev/null", quick_limits(), options).exit_code != 0);
+    options.masked.clear();
+    CHECK(run_sh("cat " + openblas.string() + " >/dev/null", quick_limits(), options).exit_code == 0);
+  }
+}
+
+TEST_CASE("clear_env gives the command a fixed environment, none of the caller's", "[grader][sandbox]") {
+  const bool with_bwrap = GENERATE(false, true);
+  if (with_bwrap && !bwrap_works()) return;
+  ::setenv("WS_SECRET_TOKEN", "hunter2", 1);
+  const scratch_dir scratch("clear_env");
+  sandbox_options options;
+  options.use_bwrap = with_bwrap;
+  options.clear_env = true;
+  options.workdir = scratch.path();
+  options.env = {{"WS_ALLOWED", "yes"}};
+  const run_result r = run_limited({"env"}, quick_limits(), options);
+  ::unsetenv("WS_SECRET_TOKEN");
+  REQUIRE(r.exit_code == 0);
+  std::set<std::string> lines;
+  std::istringstream text(r.output);
+  for (std::string line; std::getline(text, line);) lines.insert(line);
+  lines.erase("PWD=" + scratch.path().string());  // bwrap's --chdir sets it, harmlessly
+  std::string path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  if (fs::is_directory("/usr/local/cuda/bin")) path += ":/usr/local/cuda/bin";
+  CHECK(lines == std::set<std::string>{path, "LANG=C.UTF-8", "HOME=" + scratch.path().string(), "TMPDIR=/tmp",
+                                       "WS_ALLOWED=yes"});
+  CHECK_THAT(r.output, !Contains("hunter2"));
+
+  // And without clear_env the caller's environment still passes (today's behaviour).
+  ::setenv("WS_SECRET_TOKEN", "hunter2", 1);
+  options.clear_env = false;
+  const run_result inherited = run_limited({"env"}, quick_limits(), options);
+  ::unsetenv("WS_SECRET_TOKEN");
+  CHECK_THAT(inherited.output, Contains("WS_SECRET_TOKEN=hunter2"));
+}
+
+TEST_CASE("run_as_uid runs the build and the tests as two users, so a test cannot change the build's files",
+          "[grader][sandbox]") {
+  const bool with_bwrap = GENERATE(false, true);
+  if (::geteuid() != 0) {
+    WARN("not root, so there is no other user to run as; not tested");
+    return;
+  }
+  if (with_bwrap && (!bwrap_works(true) || !ws_grade::bwrap_unavailable_reason_for_uid(65533).empty())) return;
+  const scratch_dir scratch("run_as");
+  sandbox_options builder;
+  builder.use_bwrap = with_bwrap;
+  builder.run_as_uid = 65533;
+  builder.workdir = scratch.path();
+  builder.writable = {scratch.path()};
+  const run_result built = run_sh("id -u; id -g; id -G; echo built > artifact", quick_limits(), builder);
+  CHECK(built.output == "65533\n65533\n65533\n");
+  CHECK(fs::exists(scratch / "artifact"));
+
+  sandbox_options tester = builder;
+  tester.run_as_uid = 65534;
+  tester.run_as_gid = 65534;
+  const run_result tested = run_sh("id -u; { echo changed > artifact; } 2>/dev/null || echo REFUSED", quick_limits(),
+                                   tester);
+  CHECK(tested.output == "65534\nREFUSED\n");
+  CHECK(read_file(scratch / "artifact") == "built\n");
+}
+
+// --- issue 11: what a run may write and hold -------------------------------------------------------------------------
+
+TEST_CASE("writing more than written_bytes in all, across many files, is stopped with a readable reason",
+          "[grader][sandbox]") {
+  const int variant = GENERATE(0, 1, 2);  // no bwrap, bwrap, bwrap with a minimal_root view writing to /dev/shm
+  if (variant > 0 && !bwrap_works()) return;
+  const scratch_dir scratch("written_" + std::to_string(variant));
+  sandbox_options options;
+  options.use_bwrap = variant > 0;
+  options.minimal_root = variant == 2;
+  options.workdir = scratch.path();
+  options.writable = {scratch.path()};
+  run_limits limits = quick_limits();
+  limits.written_bytes = 100ull << 20;
+  limits.file_bytes = 16ull << 20;  // each file stays under the per-file limit: only the total can stop this
+
+  // 1 GB as 100 files of 10 MB.
+  const std::string folder = variant == 2 ? "/dev/shm" : ".";
+  const run_result r = run_sh("for i in $(seq 100); do head -c 10M /dev/zero > " + folder + "/f$i || exit 1; done; "
+                              "echo survived",
+                              limits, options);
+  INFO(r.output);
+  CHECK(r.write_limit);
+  CHECK_FALSE(r.file_limit);
+  CHECK(r.signal == 9);
+  CHECK(r.output.find("survived") == std::string::npos);
+  CHECK(r.written_bytes > (100ull << 20));
+  CHECK(r.written_bytes < (400ull << 20));
+  CHECK(r.failure_reason() == "wrote more than 100 MB in all");
+  if (variant == 2) CHECK(fs::exists(scratch / ".shm" / "f1"));
+
+  // What was there before the run does not count.
+  limits.written_bytes = 1ull << 20;
+  const run_result again = run_sh("echo small > note", limits, options);
+  CHECK(again.exit_code == 0);
+  CHECK_FALSE(again.write_limit);
+  CHECK(again.written_bytes < (1ull << 20));
+}
+
+TEST_CASE("memory written to a tmpfs counts against the memory limit where a memory cgroup can be made",
+          "[grader][sandbox]") {
+  if (!bwrap_works()) return;
+  const ws_grade::memory_accounting accounting = ws_grade::memory_accounting_available();
+  if (accounting == ws_grade::memory_accounting::rss_polling) {
+    WARN("no memory cgroup can be made here, so tmpfs is not counted (minimal_root and written_bytes cover it)");
+    return;
+  }
+  // Without minimal_root, /dev/shm is bwrap's own tmpfs: in no process's RSS, only the cgroup sees it.
+  sandbox_options options;
+  run_limits limits = quick_limits();
+  limits.memory_bytes = 256ull << 20;
+  limits.file_bytes = 0;
+  limits.wall_seconds = 10;
+  const run_result r = run_sh("head -c 1000M /dev/zero > /dev/shm/fill; echo survived", limits, options);
+  INFO(r.output);
+  CHECK(r.memory == accounting);
+  CHECK(r.out_of_memory);
+  CHECK(r.output.find("survived") == std::string::npos);
+  CHECK(r.failure_reason() == "used more than 256 MB of memory");
+
+  // The old accounting still exists, and says so.
+  options.memory_cgroup = false;
+  limits.memory_bytes = 64ull << 20;
+  CHECK(run_sh("true", limits, options).memory == ws_grade::memory_accounting::rss_polling);
+  limits.memory_bytes = 0;
+  CHECK(run_sh("true", limits, options).memory == ws_grade::memory_accounting::none);
+  CHECK(std::string(ws_grade::to_string(accounting)).rfind("cgroup v", 0) == 0);
+}
