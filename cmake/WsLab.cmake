@@ -16,9 +16,11 @@
 # LIBRARIES are linked (PUBLIC) into every lab library, e.g. ws::openmp. CUBLAS links cuBLAS for each backend
 # (ws_link_cublas: the real one for cuda, the stand-in for cudacpu).
 #
-# Grading (WS_GRADE=ON, the `grade` preset): a third tree, `graded`, builds the same libraries and tests from
-# <build>/graded/<NN>_<name>/, where the grader (tools/grader) writes one submission at a time. It registers no ctest
-# tests: the grader runs them itself, one test case at a time, under its time limits and sandbox.
+# Grading (WS_GRADED_ONLY=ON): the build the autograder compiles submissions in holds a third tree, `graded`, and
+# nothing else: the same libraries and tests from <build>/graded/<NN>_<name>/, where the grader (tools/grader) writes
+# one submission at a time. That build is configured from a copy of the public sources only (no solutions/, no
+# reference binaries), so what a submission's compiler can read holds no answer. It registers no ctest tests: the
+# grader runs them itself, one test case at a time, under its time limits and sandbox.
 #
 # Performance drivers: when tests/lab<NN>_<name>.perf.cpp exists, lab<NN>_<tree>_<backend>_perf times the lab's
 # cases (tests/support/ws_perf_main.cpp) for the solutions tree and, when grading, the graded tree: the grader compares
@@ -33,8 +35,8 @@ function(ws_add_lab)
   list(FILTER cuda_sources INCLUDE REGEX "\\.cu$")
 
   set(trees labs solutions)
-  if(WS_GRADE)
-    list(APPEND trees graded)
+  if(WS_GRADED_ONLY)
+    set(trees graded)
     _ws_prepare_graded_dir()
   endif()
   foreach(tree IN LISTS trees)
@@ -94,6 +96,9 @@ function(ws_add_lab)
     endif()
   endforeach()
 
+  if(WS_GRADED_ONLY)
+    return()
+  endif()
   if(cuda_sources)
     add_test(NAME ${lab}.starter_fails COMMAND ${lab}_labs_cudacpu_tests "[gpu]" --reporter compact)
   else()
@@ -102,23 +107,14 @@ function(ws_add_lab)
   set_tests_properties(${lab}.starter_fails PROPERTIES LABELS "${lab};starter" WILL_FAIL TRUE TIMEOUT ${timeout})
 endfunction()
 
-# Fills <build>/graded/<NN>_<name>/ at configure time, so the graded tree builds before any submission arrives: the
-# lab's SOURCES from the starter (labs/), every other file (the headers) from solutions/. The grader rewrites the
-# SOURCES with a submission's files and restores the headers before each build.
+# Makes <build>/graded/<NN>_<name>/ with an empty placeholder for each of the lab's SOURCES, so the graded tree
+# configures before any submission arrives. Nothing is copied from solutions/ (this build never reads it): the grader
+# writes the pristine headers and a submission's files before each build, and the placeholders back after it.
 macro(_ws_prepare_graded_dir)
   set(graded_dir "${CMAKE_BINARY_DIR}/graded/${arg_NUMBER}_${arg_NAME}")
-  file(GLOB solution_files RELATIVE "${PROJECT_SOURCE_DIR}/solutions/${arg_NUMBER}_${arg_NAME}"
-       "${PROJECT_SOURCE_DIR}/solutions/${arg_NUMBER}_${arg_NAME}/*")
-  foreach(file IN LISTS solution_files)
-    if(file IN_LIST arg_SOURCES)
-      set(from "${PROJECT_SOURCE_DIR}/labs/${arg_NUMBER}_${arg_NAME}/${file}")
-    elseif(file MATCHES "\\.(h|hpp|cuh)$")
-      set(from "${PROJECT_SOURCE_DIR}/solutions/${arg_NUMBER}_${arg_NAME}/${file}")
-    else()
-      continue()
-    endif()
+  foreach(file IN LISTS arg_SOURCES)
     if(NOT EXISTS "${graded_dir}/${file}")
-      file(COPY "${from}" DESTINATION "${graded_dir}")
+      file(WRITE "${graded_dir}/${file}" "")
     endif()
   endforeach()
 endmacro()

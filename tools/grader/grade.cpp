@@ -1,9 +1,11 @@
 /// @file grade.cpp
-/// @brief Grading one submission: read, stage, build in the sandbox, run each test case, time on a GPU, score.
+/// @brief Grading one submission: read, stage, build in the sandbox, run each test case, check its witnesses against
+/// the reference solution's, time on a GPU, score.
 #include "grade.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,8 +13,8 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <random>
 #include <ostream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -21,6 +23,8 @@
 #include "archive.hpp"
 #include "output.hpp"
 #include "sandbox.hpp"
+#include "witness.hpp"
+#include "workspace.hpp"
 
 namespace ws_grade {
 
@@ -40,11 +44,33 @@ std::string read_text(const fs::path& file) {
 
 /// Writes `contents` to `file` unless it already holds exactly that (so ninja does not rebuild what did not change).
 void write_if_different(const fs::path& file, const std::string& contents) {
-  if (fs::exists(file) && read_text(file) == contents) return;
+  if (fs::is_regular_file(fs::symlink_status(file)) && read_text(file) == contents) return;
   fs::remove(file);  // never write through a symlink someone left there
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << contents;
   if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+/// Reads a file a learner's process wrote, without following a link it may have put there and without reading more
+/// than `max_bytes`; std::nullopt when it is missing, not a plain file or too large.
+std::optional<std::string> read_untrusted(const fs::path& file, std::uint64_t max_bytes) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(done);
+  return bytes;
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
@@ -72,7 +98,7 @@ std::string format_seconds(double s) {
 class build_lock {
 public:
   explicit build_lock(const fs::path& build, std::ostream& log) {
-    fd_ = ::open((build / ".grade.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd_ = ::open((build / ".grade.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) throw std::runtime_error("cannot open " + (build / ".grade.lock").string());
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       log << "    waiting for another grading in " << build.string() << " to finish...\n" << std::flush;
@@ -87,24 +113,25 @@ private:
   int fd_ = -1;
 };
 
-/// A scratch folder under $TMPDIR, removed at the end. Owned by nobody when we are root, so the unprivileged tests
-/// can write into it.
-class scratch_dir {
+/// A folder under $TMPDIR, removed at the end. `owner` >= 0 (when we are root): handed to that user, mode 0700
+/// (a test's scratch folder); otherwise ours, with `mode` (0755: binaries the test user may run but not change).
+class temp_folder {
 public:
-  scratch_dir() {
-    std::string templ = (fs::temp_directory_path() / "ws-grade-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("cannot create a scratch folder in " + templ);
+  temp_folder(const char* prefix, int owner, mode_t mode) {
+    std::string templ = (fs::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
+    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("cannot create a folder in " + templ);
     path_ = templ;
-    if (::geteuid() == 0 && ::chown(path_.c_str(), 65534, 65534) != 0) {
-      throw std::runtime_error("cannot hand the scratch folder to the unprivileged user");
+    ::chmod(path_.c_str(), mode);
+    if (owner >= 0 && ::geteuid() == 0 && ::chown(path_.c_str(), owner, owner) != 0) {
+      throw std::runtime_error("cannot hand " + path_.string() + " to the unprivileged user");
     }
   }
-  ~scratch_dir() {
+  ~temp_folder() {
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
+  temp_folder(const temp_folder&) = delete;
+  temp_folder& operator=(const temp_folder&) = delete;
   [[nodiscard]] const fs::path& path() const { return path_; }
 
 private:
@@ -115,14 +142,17 @@ bool is_cpu_only(const manifest& m) {
   return std::none_of(m.files.begin(), m.files.end(), [](const std::string& f) { return f.ends_with(".cu"); });
 }
 
+bool is_root() { return ::geteuid() == 0; }
+
 // ---------------------------------------------------------------------------------------------------------------
-// Steps
+// The lab, its workspace, and the submission's files in it
 
 struct lab_context {
   manifest m;
-  std::string lab;       // "lab01"
-  fs::path solutions;    // root/solutions/NN_name
-  fs::path graded;       // build/graded/NN_name
+  std::string lab;        // "lab01"
+  fs::path solutions;     // root/solutions/NN_name
+  graded_workspace ws;    // where submissions are compiled (workspace.hpp)
+  fs::path graded;        // ws.build/graded/NN_name: the submission's files
   bool cpu_only = false;
 };
 
@@ -131,12 +161,9 @@ lab_context load_lab(const grade_options& options) {
   ctx.solutions = options.root / "solutions" / options.lab_folder;
   ctx.m = load_manifest(ctx.solutions / "lab.json");
   ctx.lab = "lab" + ctx.m.lab;
-  ctx.graded = options.build / "graded" / options.lab_folder;
+  ctx.ws = workspace_for(options.build);
+  ctx.graded = ctx.ws.build / "graded" / options.lab_folder;
   ctx.cpu_only = is_cpu_only(ctx.m);
-  if (!fs::is_directory(ctx.graded)) {
-    throw std::runtime_error(ctx.graded.string() + " does not exist: configure the grade preset first "
-                             "(./course grade does)");
-  }
   return ctx;
 }
 
@@ -190,96 +217,111 @@ std::vector<submitted_file> read_files(const lab_context& ctx, const submission_
   return files;
 }
 
-/// Writes the submission and the pristine headers into the graded tree.
+/// Writes the pristine headers and `files` into the graded tree (as the build user's files). With no files: empty
+/// placeholders for the lab's sources, which is what the graded tree holds between gradings, so no submission can
+/// read another's.
 void stage(const lab_context& ctx, const std::vector<submitted_file>& files) {
+  fs::create_directories(ctx.graded);
   for (const fs::directory_entry& e : fs::directory_iterator(ctx.solutions)) {
     const std::string name = e.path().filename().string();
     const bool header = name.ends_with(".h") || name.ends_with(".hpp") || name.ends_with(".cuh");
     const bool submitted = std::find(ctx.m.files.begin(), ctx.m.files.end(), name) != ctx.m.files.end();
     if (header && !submitted && e.is_regular_file()) write_if_different(ctx.graded / name, read_text(e.path()));
   }
-  for (const submitted_file& f : files) write_if_different(ctx.graded / f.name, f.contents);
+  for (const std::string& name : ctx.m.files) {
+    const auto it = std::find_if(files.begin(), files.end(), [&](const submitted_file& f) { return f.name == name; });
+    write_if_different(ctx.graded / name, it == files.end() ? std::string() : it->contents);
+  }
+  if (ctx.ws.separate_users) chown_tree(ctx.graded, k_build_uid);
 }
+
+/// Puts the placeholders back when a grading ends, however it ends.
+class staged_submission {
+public:
+  staged_submission(const lab_context& ctx, const std::vector<submitted_file>& files) : ctx_(ctx) { stage(ctx, files); }
+  ~staged_submission() {
+    try {
+      stage(ctx_, {});
+    } catch (const std::exception&) {
+      // the next grading stages over it anyway
+    }
+  }
+  staged_submission(const staged_submission&) = delete;
+  staged_submission& operator=(const staged_submission&) = delete;
+
+private:
+  const lab_context& ctx_;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sandboxes
 
 std::string sandbox_description(const grade_options& options) {
-  if (!options.use_bwrap) return "rlimits only (bubblewrap turned off)";
-  const std::string why = bwrap_unavailable_reason(true);  // what the tests get: they run as nobody
-  return why.empty() ? "bubblewrap + rlimits" : "rlimits only (bubblewrap unavailable: " + why + ")";
+  const std::string why = options.use_bwrap ? bwrap_unavailable_reason(true) : "turned off";
+  if (why.empty()) {
+    return is_root() ? "bubblewrap (only the compiler, the libraries and its own files visible) + separate users + "
+                       "rlimits"
+                     : "bubblewrap (only the compiler, the libraries and its own files visible) + rlimits";
+  }
+  if (is_root()) {
+    return "separate users + file permissions + rlimits (bubblewrap unavailable: " + why +
+           "): the reference and other submissions are unreadable, the rest of the system is visible";
+  }
+  return "NOT ISOLATED: rlimits only (bubblewrap unavailable: " + why +
+         ", and not root, so no separate users): the submission's code could read every file you can. Grade "
+         "untrusted work as root or where bubblewrap works";
 }
 
-/// The sandbox every untrusted step shares; `unprivileged`: the command runs as nobody (the tests), not as us (ninja).
-sandbox_options base_sandbox(const grade_options& options, bool unprivileged) {
-  sandbox_options s;
-  s.drop_privileges = unprivileged;
-  s.use_bwrap = options.use_bwrap && bwrap_unavailable_reason(unprivileged).empty();
-  // The solutions are the answers: neither the compiler (#include "/abs/path") nor a test may read them.
-  s.hidden.push_back(options.root / "solutions");
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0' && fs::is_directory(home)) {
-    s.hidden.push_back(home);
+/// The compute libraries the sandbox hides from a submission: every BLAS, LAPACK, cuBLAS, cuDNN, oneDNN, NCCL and
+/// PyTorch file in the library folders, except those the lab's manifest allows.
+std::vector<fs::path> forbidden_libraries(const manifest& m) {
+  const bool cublas = std::find(m.libraries.begin(), m.libraries.end(), "cublas") != m.libraries.end();
+  std::vector<std::string> prefixes = {"libopenblas", "libblas", "libcblas", "liblapack", "libmkl", "libblis",
+                                       "libatlas", "libdnnl", "libmkldnn", "libcudnn", "libnccl", "libtorch",
+                                       "libc10", "libcusparse", "libcusolver", "libcufft", "libcurand"};
+  if (!cublas) prefixes.insert(prefixes.end(), {"libcublas", "libnvblas"});
+  std::vector<fs::path> found;
+  for (const char* dir : {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/lib64",
+                          "/usr/local/lib", "/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib"}) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const bool match = std::any_of(prefixes.begin(), prefixes.end(),
+                                     [&](const std::string& p) { return name.starts_with(p); }) ||
+                         name.starts_with("openblas") || name.starts_with("blas") || name.starts_with("lapack");
+      if (match) found.push_back(it->path());
+    }
   }
+  return found;
+}
+
+/// What every untrusted step shares: the minimal view (system folders only, the forbidden libraries masked), a
+/// scrubbed environment, rlimits.
+sandbox_options untrusted_sandbox(const grade_options& options, const lab_context& ctx, uid_t user) {
+  sandbox_options s;
+  s.use_bwrap = options.use_bwrap && bwrap_unavailable_reason(true).empty();
+  s.minimal_root = true;
+  s.clear_env = true;
+  s.masked = forbidden_libraries(ctx.m);
+  if (is_root()) s.run_as_uid = user;
   return s;
 }
 
-/// Where the learner's binaries run: as nobody, in the scratch folder, the checkout hidden, GPU devices when needed.
+/// Where the learner's binaries run: as the test user, in a scratch folder, seeing the binaries' folder and the system.
 /// Leak reports are off: a leak is not what a test grades.
-sandbox_options run_sandbox(const grade_options& options, const fs::path& scratch, bool on_gpu) {
-  sandbox_options s = base_sandbox(options, true);
+sandbox_options run_sandbox(const grade_options& options, const lab_context& ctx, const fs::path& binaries,
+                            const fs::path& scratch, bool on_gpu) {
+  sandbox_options s = untrusted_sandbox(options, ctx, k_test_uid);
   s.workdir = scratch;
   s.writable.push_back(scratch);
+  s.readable.push_back(binaries);
   s.allow_gpu_devices = on_gpu;
-  s.hidden.push_back(options.root);
   s.env = {{"ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0:symbolize=1"}, {"HOME", scratch.string()}};
   return s;
 }
 
-/// Runs ninja for `targets` in the sandbox. Returns "" or the first compiler error.
-std::string build_targets(const grade_options& options, const lab_context& ctx, const std::vector<std::string>& targets,
-                          std::ostream& log) {
-  std::vector<std::string> argv{"cmake", "--build", options.build.string(), "--target"};
-  argv.insert(argv.end(), targets.begin(), targets.end());
-  sandbox_options s = base_sandbox(options, false);
-  s.workdir = options.build;
-  s.writable.push_back(options.build);
-  // ninja and cmake read the checkout (all but solutions/), wherever it is: in $HOME, even in /tmp.
-  s.readable.push_back(options.root);
-  run_limits limits;
-  limits.wall_seconds = 900;  // the first build also compiles the tests themselves
-  limits.cpu_seconds = 1800;
-  limits.memory_bytes = 16ull << 30;  // the whole tree: ninja runs a compiler per core (nvcc on a GPU machine)
-  limits.file_bytes = 1ull << 30;
-  limits.processes = 512;
-  limits.output_bytes = 1 << 20;
-  log << "    building " << ctx.lab << " from the submission (" << (s.use_bwrap ? "sandboxed" : "rlimits only")
-      << ")...\n" << std::flush;
-  const run_result r = run_limited(argv, limits, s);
-  if (r.exit_code == 0) return "";
-  const std::string error = first_compiler_error(r.output, ctx.graded.string() + "/");
-  if (!error.empty()) return error;
-  return "the build failed: " + r.failure_reason() + "\n" + r.output.substr(r.output.size() > 2000 ? r.output.size() - 2000 : 0);
-}
-
-/// Builds what the graded targets need but the submission cannot touch (the runtime, the Catch2 main, the reference
-/// solution's performance driver), outside the sandbox: this is our code. The sandboxed build then compiles only the
-/// submission and the test file.
-void prepare(const grade_options& options, const lab_context& ctx, const std::vector<std::string>& extra,
-             std::ostream& log) {
-  std::vector<std::string> argv{"cmake", "--build", options.build.string(), "--target",
-                                ctx.lab + (ctx.cpu_only ? "_solutions_tests" : "_solutions_cudacpu_tests")};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  run_limits limits;
-  limits.wall_seconds = 1800;
-  limits.cpu_seconds = 3600;
-  limits.memory_bytes = 16ull << 30;
-  limits.file_bytes = 1ull << 30;
-  limits.output_bytes = 1 << 20;
-  log << "    preparing the grading build (the first time compiles the CPU backend with its memory checker)...\n"
-      << std::flush;
-  const run_result r = run_trusted(argv, limits, options.build);
-  if (r.exit_code != 0) {
-    throw std::runtime_error("the grading build of the reference solution failed (" + r.failure_reason() + "):\n" +
-                             r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
-  }
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Building
 
 std::vector<std::string> test_targets(const lab_context& ctx, bool gpu) {
   if (ctx.cpu_only) return {ctx.lab + "_graded_tests"};
@@ -287,6 +329,142 @@ std::vector<std::string> test_targets(const lab_context& ctx, bool gpu) {
   if (gpu) t.push_back(ctx.lab + "_graded_cuda_tests");
   return t;
 }
+
+/// Builds the submission's `targets` in its workspace, as the build user, in the sandbox. Returns "" or the first
+/// compiler error (or why the build was stopped).
+std::string build_targets(const grade_options& options, const lab_context& ctx, const std::vector<std::string>& targets,
+                          std::ostream& log) {
+  std::vector<std::string> argv{"cmake", "--build", ctx.ws.build.string(), "--target"};
+  argv.insert(argv.end(), targets.begin(), targets.end());
+  sandbox_options s = untrusted_sandbox(options, ctx, k_build_uid);
+  s.workdir = ctx.ws.build;
+  s.writable.push_back(ctx.ws.build);
+  s.readable.push_back(ctx.ws.source);
+  // Sized for a grading host, not for the first build of the whole tree (prepare() did that): one lab's files.
+  run_limits limits;
+  limits.wall_seconds = 300;
+  limits.cpu_seconds = 600;
+  limits.memory_bytes = 4ull << 30;               // the whole tree: ninja, the compilers, the linker
+  limits.limit_address_space = !options.use_gpu;  // each compiler too (nvcc's tools reserve more than they use)
+  limits.file_bytes = 512ull << 20;
+  limits.processes = 256;
+  limits.output_bytes = 1 << 20;
+  log << "    building " << ctx.lab << " from the submission (" << (s.use_bwrap ? "sandboxed" : "rlimits only")
+      << ")...\n" << std::flush;
+  const run_result r = run_limited(argv, limits, s);
+  if (r.exit_code == 0) return "";
+  if (r.timed_out || r.out_of_memory || r.cpu_limit || r.file_limit) {
+    return "the build exceeded its limit: it " + r.failure_reason() +
+           ". Does the code make the compiler do unbounded work (a constexpr or template recursion, an #include of a "
+           "device file)?";
+  }
+  const std::string error = first_compiler_error(r.output, ctx.graded.string() + "/");
+  if (!error.empty()) return error;
+  return "the build failed: " + r.failure_reason() + "\n" + r.output.substr(r.output.size() > 2000 ? r.output.size() - 2000 : 0);
+}
+
+run_limits trusted_build_limits() {
+  run_limits limits;
+  limits.wall_seconds = 1800;
+  limits.cpu_seconds = 3600;
+  limits.memory_bytes = 16ull << 30;
+  limits.file_bytes = 1ull << 30;
+  limits.output_bytes = 1 << 20;
+  return limits;
+}
+
+/// Builds what grading needs and no submission can touch, before the submission is staged: the reference solution's
+/// binaries in the grader's own build (`reference_targets`), and, in the workspace, everything the graded targets
+/// link but the submission's files (the CPU backend, the test's own object), with placeholders where the
+/// submission's files go. The sandboxed build then compiles only the submission and links.
+void prepare(const grade_options& options, const lab_context& ctx, const std::vector<std::string>& reference_targets,
+             const std::vector<std::string>& graded_targets, std::ostream& log) {
+  log << "    preparing the grading builds (the first time compiles the CPU backend with its memory checker twice: "
+         "minutes)...\n" << std::flush;
+  if (!reference_targets.empty()) {
+    std::vector<std::string> argv{"cmake", "--build", options.build.string(), "--target"};
+    argv.insert(argv.end(), reference_targets.begin(), reference_targets.end());
+    const run_result r = run_trusted(argv, trusted_build_limits(), options.build);
+    if (r.exit_code != 0) {
+      throw std::runtime_error("the grading build of the reference solution failed (" + r.failure_reason() + "):\n" +
+                               r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
+    }
+  }
+  prepare_workspace(options.root, ctx.ws, log);
+  stage(ctx, {});
+  // -k 0: build every object that can be built; the link of the placeholders fails, as it should.
+  std::vector<std::string> argv{"cmake", "--build", ctx.ws.build.string(), "--target"};
+  argv.insert(argv.end(), graded_targets.begin(), graded_targets.end());
+  argv.insert(argv.end(), {"--", "-k", "0"});
+  sandbox_options s;
+  s.use_bwrap = false;  // the workspace holds our code and placeholders only
+  s.workdir = ctx.ws.build;
+  if (ctx.ws.separate_users) s.run_as_uid = k_build_uid;
+  run_limited(argv, trusted_build_limits(), s);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reference's witnesses
+
+/// The reference solution's run of one test case: its witnesses and how long it took.
+struct reference_run {
+  std::vector<witness_record> records;
+  double seconds = 0;
+};
+
+/// Runs the reference's binary `exe` for `test` (our code: no sandbox, but limits) and returns its witnesses, cached
+/// under the grader's build by the binary's hash, so a batch or the grader's own tests pay once. Throws when the
+/// reference fails its own test or reports no witness: the grader cannot grade that test honestly.
+reference_run reference_for(const grade_options& options, const fs::path& exe, const manifest_test& test,
+                            std::size_t index, bool on_gpu) {
+  const fs::path cache = options.build / "witnesses" / sha256_hex(read_text(exe)).substr(0, 24);
+  const fs::path records_file = cache / (std::to_string(index) + ".bin");
+  const fs::path seconds_file = cache / (std::to_string(index) + ".seconds");
+  reference_run ref;
+  std::string error;
+  if (fs::exists(records_file) && fs::exists(seconds_file)) {
+    if (auto parsed = parse_witnesses(read_text(records_file), error)) {
+      ref.records = std::move(*parsed);
+      ref.seconds = std::stod(read_text(seconds_file));
+      return ref;
+    }
+  }
+  temp_folder scratch("ws-grade-reference", -1, 0700);
+  const fs::path file = scratch.path() / "witness.bin";
+  sandbox_options s;
+  s.use_bwrap = false;
+  s.workdir = scratch.path();
+  s.allow_gpu_devices = on_gpu;
+  s.env = {{"WS_WITNESS_FILE", file.string()}, {"ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0:symbolize=1"}};
+  run_limits limits;
+  limits.wall_seconds = 600;
+  limits.cpu_seconds = 1200;
+  limits.memory_bytes = 8ull << 30;
+  limits.file_bytes = 2ull << 30;
+  limits.output_bytes = 64 << 10;
+  const run_result r = run_limited({exe.string(), catch2_test_spec(test.name), "--reporter", "compact", "--order",
+                                    "decl"}, limits, s);
+  const bool passed = r.exit_code == 0 && r.output.find("Passed") != std::string::npos;
+  if (!passed) {
+    throw std::runtime_error("the reference solution does not pass its own test \"" + test.name + "\" (" +
+                             r.failure_reason() + "): " + failure_from_output(r.output));
+  }
+  auto parsed = parse_witnesses(read_text(file), error);
+  if (!parsed || parsed->empty()) {
+    throw std::runtime_error("the test \"" + test.name + "\" reports no witness (tests/support/witness.hpp)" +
+                             (error.empty() ? "" : ": " + error) + "; every graded test must, or it cannot be graded");
+  }
+  ref.records = std::move(*parsed);
+  ref.seconds = r.wall_seconds;
+  fs::create_directories(cache);
+  ::chmod(cache.c_str(), 0700);
+  write_if_different(records_file, serialize_witnesses(ref.records));
+  write_if_different(seconds_file, std::to_string(ref.seconds));
+  return ref;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running a test
 
 /// compute-sanitizer, when it is installed (PATH or the toolkit's usual place).
 std::string find_compute_sanitizer() {
@@ -305,8 +483,19 @@ std::string find_compute_sanitizer() {
 
 constexpr int k_sanitizer_exit_code = 86;
 
+/// The binary a test case runs from, for the graded tree or the reference ("graded" / "solutions").
+std::string test_binary(const lab_context& ctx, const std::string& tree, bool on_gpu) {
+  if (ctx.cpu_only) return ctx.lab + "_" + tree + "_tests";
+  return ctx.lab + "_" + tree + (on_gpu ? "_cuda_tests" : "_cudacpu_tests");
+}
+
+/// The time a submission may spend on all its tests: 5 times the reference solution's, at least a minute. A correct
+/// but slow submission still finishes; one that sleeps just under every test's limit does not take hours.
+double time_budget(double reference_seconds) { return std::max(60.0, 5 * reference_seconds); }
+
 test_outcome run_test(const grade_options& options, const lab_context& ctx, const manifest_test& test,
-                      const fs::path& scratch, const std::string& compute_sanitizer) {
+                      const fs::path& binaries, const std::string& compute_sanitizer, const reference_run& reference,
+                      double budget_left, double budget) {
   test_outcome out;
   out.name = test.name;
   out.visibility = test.visibility;
@@ -323,18 +512,31 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
   } else {
     out.ran_on = ctx.cpu_only ? "CPU + memory checker" : "CPU backend + memory checker";
   }
-  const std::string exe = ctx.cpu_only ? ctx.lab + "_graded_tests"
-                                       : ctx.lab + (on_gpu ? "_graded_cuda_tests" : "_graded_cudacpu_tests");
-  argv.push_back((scratch / exe).string());
+  argv.push_back((binaries / test_binary(ctx, "graded", on_gpu)).string());
   argv.insert(argv.end(), {catch2_test_spec(test.name), "--reporter", "compact", "--order", "decl"});
 
-  const sandbox_options s = run_sandbox(options, scratch, on_gpu);
   double time_limit = test.time_limit_seconds;
   if (options.time_limit_cap > 0) time_limit = std::min(time_limit, options.time_limit_cap);
+  const bool budget_bound = budget_left < time_limit;
+  time_limit = std::min(time_limit, budget_left);
+  if (time_limit < 0.5) {
+    out.reason = "not run: the submission used up its time budget of " + format_seconds(budget) +
+                 " s (5 times what the reference solution needs, at least 60 s)";
+    return out;
+  }
+
+  // A fresh scratch folder per test, the test user's: nothing one test leaves there reaches the next, and the
+  // binaries (ours, read-only) cannot be replaced.
+  temp_folder scratch("ws-grade-run", static_cast<int>(k_test_uid), 0700);
+  const fs::path witness_file = scratch.path() / "witness.bin";
+  sandbox_options s = run_sandbox(options, ctx, binaries, scratch.path(), on_gpu);
+  s.env.emplace_back("WS_WITNESS_FILE", witness_file.string());
   run_limits limits;
   limits.wall_seconds = time_limit;
   limits.cpu_seconds = 2 * time_limit + 10;  // the CPU backend runs blocks on every core
-  limits.memory_bytes = 6ull << 30;                        // AddressSanitizer's shadow and redzones included
+  limits.memory_bytes = 6ull << 30;          // AddressSanitizer's shadow and redzones included
+  limits.file_bytes = 1ull << 30;
+  limits.written_bytes = 1ull << 30;         // everything it writes, the witnesses included
   limits.output_bytes = 64 << 10;
 
   const run_result r = run_limited(argv, limits, s);
@@ -343,16 +545,31 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
   const bool catch_passed = r.exit_code == 0 && r.output.find("Passed") != std::string::npos &&
                             r.output.find("No test cases matched") == std::string::npos;
   if (catch_passed) {
-    out.passed = true;
-    out.points = test.points;
-    return out;
-  }
-  if (r.output.find("No test cases matched") != std::string::npos) {
+    // The test says it passed; the grader believes only the witnesses (witness.hpp).
+    std::string error;
+    const std::optional<std::string> bytes = read_untrusted(witness_file, 1ull << 30);
+    const auto records = bytes ? parse_witnesses(*bytes, error) : std::nullopt;
+    if (!bytes) {
+      out.reason = "it reported no results to the grader: the test ended before its checks";
+    } else if (!records) {
+      out.reason = "its report of its results is malformed (" + error + ")";
+    } else {
+      out.reason = compare_witnesses(reference.records, *records);
+    }
+    if (out.reason.empty()) {
+      out.passed = true;
+      out.points = test.points;
+      return out;
+    }
+  } else if (r.output.find("No test cases matched") != std::string::npos) {
     out.reason = "the test binary has no test case of this name: the lab's manifest is out of date (tell your "
                  "instructor)";
+  } else if (r.timed_out && budget_bound) {
+    out.reason = "did not finish within " + format_seconds(time_limit) + " s, what was left of the submission's time "
+                 "budget of " + format_seconds(budget) + " s (5 times what the reference solution needs, at least 60 s)";
   } else if (r.timed_out) {
     out.reason = "did not finish within " + format_seconds(time_limit) + " s: too slow, or a loop that never ends";
-  } else if (r.out_of_memory || r.cpu_limit || r.file_limit) {
+  } else if (r.out_of_memory || r.cpu_limit || r.file_limit || r.write_limit) {
     out.reason = r.failure_reason();
   } else if (r.exit_code == k_sanitizer_exit_code && on_gpu) {
     out.reason = "compute-sanitizer: " + failure_from_output(r.output);
@@ -362,9 +579,13 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
     if (out.reason.empty()) out.reason = "the test did not pass (exit code " + std::to_string(r.exit_code) + ")";
   }
   out.reason = replace_all(out.reason, ctx.graded.string() + "/", "");
-  out.reason = replace_all(out.reason, (options.root / "tests").string() + "/", "tests/");
+  out.reason = replace_all(out.reason, (ctx.ws.source / "tests").string() + "/", "tests/");
   return out;
 }
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// Performance (a real GPU only)
 
 /// One case's timing from a performance driver, and the sample of its output it reported.
 struct perf_timing {
@@ -373,13 +594,13 @@ struct perf_timing {
 };
 
 /// Runs a performance driver once for `cases`; returns case -> timing (empty on failure, with `error` set).
-std::map<std::string, perf_timing> run_perf(const grade_options& options, const fs::path& exe,
-                                            const std::vector<std::string>& cases, const fs::path& scratch,
-                                            bool on_gpu, unsigned check_seed, std::string& error) {
+/// The learner's driver runs in the sandbox `s`; the reference's (ours) with use_bwrap off.
+std::map<std::string, perf_timing> run_perf(const fs::path& exe, const std::vector<std::string>& cases,
+                                            const sandbox_options& s, bool on_gpu, unsigned check_seed,
+                                            std::string& error) {
   std::vector<std::string> argv{exe.string(), "--check-seed", std::to_string(check_seed)};
   for (const std::string& c : cases) argv.insert(argv.end(), {"--case", c});
   if (!on_gpu) argv.push_back("--small");
-  const sandbox_options s = run_sandbox(options, scratch, on_gpu);
   run_limits limits;
   limits.wall_seconds = 300;
   limits.cpu_seconds = 600;
@@ -422,7 +643,7 @@ std::string check_mismatch(const std::vector<double>& mine, const std::vector<do
 }
 
 void grade_performance(const grade_options& options, const lab_context& ctx, grade_report& report,
-                       const fs::path& scratch, std::ostream& log) {
+                       const fs::path& binaries, std::ostream& log) {
   for (const manifest_perf_case& c : ctx.m.perf) report.perf.push_back({c.name, c.points, 0, 0, 0, ""});
   if (ctx.m.perf.empty()) {
     report.perf_status = "none in this lab";
@@ -453,8 +674,13 @@ void grade_performance(const grade_options& options, const lab_context& ctx, gra
   }
   if (cases.empty()) return;
   log << "    timing " << cases.size() << " performance case(s) against the reference solution...\n" << std::flush;
-  const fs::path mine = scratch / (ctx.lab + "_graded_" + backend + "_perf");
-  const fs::path reference = scratch / (ctx.lab + "_solutions_" + backend + "_perf");
+  const fs::path mine = binaries / (ctx.lab + "_graded_" + backend + "_perf");
+  const fs::path reference = options.build / "tests" / (ctx.lab + "_solutions_" + backend + "_perf");
+  temp_folder scratch("ws-grade-perf", static_cast<int>(k_test_uid), 0700);
+  const sandbox_options learner_sandbox = run_sandbox(options, ctx, binaries, scratch.path(), on_gpu);
+  sandbox_options reference_sandbox;
+  reference_sandbox.use_bwrap = false;
+  reference_sandbox.allow_gpu_devices = on_gpu;
   std::map<std::string, perf_timing> best_mine;
   std::map<std::string, perf_timing> best_ref;
   std::string error;
@@ -465,7 +691,8 @@ void grade_performance(const grade_options& options, const lab_context& ctx, gra
   for (int round = 0; round < 2 && error.empty(); ++round) {
     for (const auto& [exe, best] : {std::pair{reference, &best_ref}, std::pair{mine, &best_mine}}) {
       std::string e;
-      for (const auto& [name, t] : run_perf(options, exe, cases, scratch, on_gpu, check_seed, e)) {
+      const sandbox_options& s = exe == mine ? learner_sandbox : reference_sandbox;
+      for (const auto& [name, t] : run_perf(exe, cases, s, on_gpu, check_seed, e)) {
         if (!best->contains(name) || t.median_ms < best->at(name).median_ms) (*best)[name] = t;
       }
       if (!e.empty()) error = (exe == mine ? "your performance run failed: " : "the reference run failed: ") + e;
@@ -509,9 +736,10 @@ std::string build_only(const grade_options& options, const submission_source& so
   const std::vector<submitted_file> files = read_files(ctx, source, scratch_report);
   if (!scratch_report.verdict.empty()) return scratch_report.reason;
   build_lock lock(options.build, log);
-  prepare(options, ctx, {}, log);
-  stage(ctx, files);
-  return build_targets(options, ctx, test_targets(ctx, false), log);
+  const std::vector<std::string> targets = test_targets(ctx, false);
+  prepare(options, ctx, {}, targets, log);
+  staged_submission staged(ctx, files);
+  return build_targets(options, ctx, targets, log);
 }
 
 grade_report grade_submission(const grade_options& options, const submission_source& source, std::ostream& log) {
@@ -547,6 +775,12 @@ grade_report grade_submission(const grade_options& options, const submission_sou
   };
 
   log << "==> Grading lab " << ctx.m.lab << " (" << ctx.m.title << "): " << source.path.string() << "\n" << std::flush;
+  if (report.sandbox.starts_with("NOT ISOLATED")) log << "warning: " << report.sandbox << "\n" << std::flush;
+  // Without bubblewrap, file permissions are what keeps the answers and other people's work from the unprivileged
+  // users that build and run submissions.
+  for (const std::string& p : lock_down({options.root / "solutions", options.build, options.root / "submissions"})) {
+    log << "    made " << p << " unreadable to other users (it holds answers or other people's work)\n";
+  }
   const std::vector<submitted_file> files = read_files(ctx, source, report);
   if (report.verdict == "rejected") {
     for (test_outcome& t : report.tests) t.reason = "not run: the submission was rejected";
@@ -556,45 +790,60 @@ grade_report grade_submission(const grade_options& options, const submission_sou
   build_lock lock(options.build, log);
   const bool perf_wanted = !ctx.m.perf.empty() && !ctx.cpu_only && (options.use_gpu || options.perf_on_cpu_backend);
   const std::string backend = options.use_gpu ? "cuda" : "cudacpu";
-  std::vector<std::string> trusted;
-  if (options.use_gpu) trusted.push_back(ctx.lab + "_solutions_cuda_tests");
-  if (perf_wanted) trusted.push_back(ctx.lab + "_solutions_" + backend + "_perf");
-  prepare(options, ctx, trusted, log);
+  std::vector<std::string> reference_targets;
+  for (const bool gpu : {false, true}) {
+    if (!gpu || (options.use_gpu && !ctx.cpu_only)) reference_targets.push_back(test_binary(ctx, "solutions", gpu));
+  }
+  if (perf_wanted) reference_targets.push_back(ctx.lab + "_solutions_" + backend + "_perf");
+  std::vector<std::string> targets = test_targets(ctx, options.use_gpu);
+  if (perf_wanted) targets.push_back(ctx.lab + "_graded_" + backend + "_perf");
+  prepare(options, ctx, reference_targets, targets, log);
   if (options.use_gpu) {
     // The first CUDA program on a machine creates /dev/nvidia-uvm; one inside the sandbox could not. The reference's
     // test binary asks for the device count first (tests/support/ws_test_main.cpp): a trusted first use.
     run_trusted({(options.build / "tests" / (ctx.lab + "_solutions_cuda_tests")).string(), "--list-test-names-only"},
                 {.wall_seconds = 60}, options.build);
   }
-  stage(ctx, files);
-  std::vector<std::string> targets = test_targets(ctx, options.use_gpu);
-  if (perf_wanted) targets.push_back(ctx.lab + "_graded_" + backend + "_perf");
+
+  // The reference's witnesses, before anything of the submission runs (cached after the first grading).
+  log << "    the reference solution's results (computed once per reference build)...\n" << std::flush;
+  std::vector<reference_run> references;
+  double reference_seconds = 0;
+  for (std::size_t i = 0; i < ctx.m.tests.size(); ++i) {
+    const bool on_gpu = ctx.m.tests[i].kind == "gpu" && options.use_gpu && !ctx.cpu_only;
+    const fs::path exe = options.build / "tests" / test_binary(ctx, "solutions", on_gpu);
+    references.push_back(reference_for(options, exe, ctx.m.tests[i], i, on_gpu));
+    reference_seconds += references.back().seconds;
+  }
+
+  staged_submission staged(ctx, files);
   const std::string error = build_targets(options, ctx, targets, log);
   if (!error.empty()) {
     report.verdict = "build failed";
     const std::size_t eol = error.find('\n');
-    report.reason = "it does not compile: " + error.substr(0, eol);
+    report.reason = (error.starts_with("the build exceeded") ? "" : "it does not compile: ") + error.substr(0, eol);
     report.details = error;
     for (test_outcome& t : report.tests) t.reason = "not run: the submission does not compile";
     return finish();
   }
   report.verdict = "graded";
 
-  scratch_dir scratch;
-  std::vector<std::string> binaries = test_targets(ctx, options.use_gpu);
-  if (perf_wanted) {
-    binaries.push_back(ctx.lab + "_graded_" + backend + "_perf");
-    binaries.push_back(ctx.lab + "_solutions_" + backend + "_perf");
-  }
-  for (const std::string& b : binaries) {
-    fs::copy_file(options.build / "tests" / b, scratch.path() / b, fs::copy_options::overwrite_existing);
+  // The binaries run from a folder of ours that the test user can read but not change.
+  temp_folder binaries("ws-grade-bin", -1, 0755);
+  for (const std::string& b : targets) {
+    fs::copy_file(ctx.ws.build / "tests" / b, binaries.path() / b, fs::copy_options::overwrite_existing);
+    ::chmod((binaries.path() / b).c_str(), 0555);
   }
   const std::string compute_sanitizer = options.use_gpu ? find_compute_sanitizer() : "";
+  const double budget = time_budget(reference_seconds);
+  double used = 0;
   for (std::size_t i = 0; i < ctx.m.tests.size(); ++i) {
     log << "    [" << (i + 1) << "/" << ctx.m.tests.size() << "] " << ctx.m.tests[i].name << "\n" << std::flush;
-    report.tests[i] = run_test(options, ctx, ctx.m.tests[i], scratch.path(), compute_sanitizer);
+    report.tests[i] = run_test(options, ctx, ctx.m.tests[i], binaries.path(), compute_sanitizer, references[i],
+                               budget - used, budget);
+    used += report.tests[i].seconds;
   }
-  grade_performance(options, ctx, report, scratch.path(), log);
+  grade_performance(options, ctx, report, binaries.path(), log);
   return finish();
 }
 

@@ -93,6 +93,15 @@ manifest load_manifest(const std::filesystem::path& file) {
   }
   if (m.files.empty()) fail(file, "\"files\" is empty: a learner must submit something");
 
+  if (doc.contains("libraries")) {
+    const std::set<std::string> known{"cublas"};
+    for (const json& l : member(file, doc, "libraries", json::value_t::array, "the manifest")) {
+      if (!l.is_string() || !known.contains(l.get<std::string>()))
+        fail(file, "\"libraries\" may name: cublas (the libraries a submission may call), got " + l.dump());
+      m.libraries.push_back(l.get<std::string>());
+    }
+  }
+
   const std::set<std::string> visibilities{"visible", "hidden", "after_due_date", "after_published"};
   std::set<std::string> names;
   for (const json& t : member(file, doc, "tests", json::value_t::array, "the manifest")) {

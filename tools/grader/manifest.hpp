@@ -47,6 +47,9 @@ struct manifest {
   std::string lab;                         ///< "01"
   std::string title;                       ///< "Vector add and SAXPY"
   std::vector<std::string> files;          ///< flat file names the learner submits
+  /// The compute libraries a submission may load ("cublas"); every other one (BLAS, cuBLAS, cuDNN, oneDNN...) is
+  /// absent from the sandbox, so neither its build nor its tests can link, include or dlopen it.
+  std::vector<std::string> libraries;
   std::vector<manifest_test> tests;        ///< in report order
   std::vector<manifest_perf_case> perf;    ///< empty when the lab has no performance points
   std::string sha256;                      ///< of the manifest file's bytes (recorded in submissions)
