@@ -16,13 +16,15 @@
 
 #include "matmul_cpu.h"
 #include "support/matmul_testing.hpp"
+#include "support/witness.hpp"
 
 namespace {
 
 /// Runs @p version on the shape with fresh random inputs and checks C against the reference.
 void check_version(std::string_view version, const ws_test::matmul_shape& shape, int threads) {
   const auto [m, n, k] = shape;
-  INFO(std::string(version) + " " + shape.name() + " threads=" + std::to_string(threads));
+  const std::string label = std::string(version) + " " + shape.name() + " threads=" + std::to_string(threads);
+  INFO(label);
   const auto a = ws_test::random_matrix(m, k, 21);
   const auto b = ws_test::random_matrix(k, n, 22);
   const auto expected = ws_test::reference_matmul(a, b, m, n, k);
@@ -33,8 +35,10 @@ void check_version(std::string_view version, const ws_test::matmul_shape& shape,
   const auto report = ws::compare(expected, c.span(), ws_test::matmul_tolerance(k));
   INFO(report.summary("C", static_cast<std::size_t>(n)));
   CHECK(report.ok());
+  ws_test::witness("C " + label, c.span(), ws_test::matmul_tolerance(k));
   INFO(c.guard_report());
   CHECK(c.guards_intact());
+  ws_test::witness("guards " + label, c.guards_intact());
 }
 
 }  // namespace
@@ -63,6 +67,7 @@ TEST_CASE("the parallel version gives bit-identical results with any number of t
   const auto right = ws::compare(ws_test::reference_matmul(a, b, m, n, k), one.span(), ws_test::matmul_tolerance(k));
   INFO(right.summary("C with 1 thread", n));
   REQUIRE(right.ok());  // identical and wrong would prove nothing
+  ws_test::witness("C threads=1", one.span(), ws_test::matmul_tolerance(k));
   const int threads = GENERATE(2, 3, 7, 64);
   INFO("threads=" << threads);
   ws::guarded_buffer<float> many(one.size());
@@ -70,20 +75,32 @@ TEST_CASE("the parallel version gives bit-identical results with any number of t
   const auto report = ws::compare(one.span(), many.span(), ws::tolerance::exact());
   INFO(report.summary("C", n));
   CHECK(report.ok());
+  ws_test::witness("C threads=" + std::to_string(threads) + " bit-identical to threads=1", report.ok());
   CHECK(many.guards_intact());
+  ws_test::witness("guards threads=" + std::to_string(threads), many.guards_intact());
 }
 
 TEST_CASE("the build chose a known SIMD micro-kernel", "[lab02][cpu]") {
   const auto name = lab02::simd_kernel_name();
   INFO("micro-kernel: " << name);
 #if WS_LAB02_EXPECT_PORTABLE
-  CHECK(name == "portable");  // built without -march=native: the fallback every CPU can run
+  const bool known = name == "portable";  // built without -march=native: the fallback every CPU can run
 #else
-  CHECK((name == "avx512" || name == "avx2" || name == "portable"));
+  const bool known = name == "avx512" || name == "avx2" || name == "portable";
 #endif
+  CHECK(known);
+  ws_test::witness("the micro-kernel is a known one", known);
 }
 
 TEST_CASE("the dispatcher rejects an unknown version name", "[lab02][cpu]") {
   float x = 1.0f;
   CHECK_THROWS_AS(lab02::matmul_cpu("fastest", &x, &x, &x, 1, 1, 1), std::invalid_argument);
+  bool rejected = false;
+  try {
+    lab02::matmul_cpu("fastest", &x, &x, &x, 1, 1, 1);
+  } catch (const std::invalid_argument&) {
+    rejected = true;
+  } catch (...) {
+  }
+  ws_test::witness("matmul_cpu(\"fastest\") throws invalid_argument", rejected);
 }
