@@ -55,6 +55,7 @@ mkdir -p "$deps/usr/include" "$deps/usr/lib/cmake" "$deps/usr/share/cmake" "$dep
 # Catch2 v2 (single header) and nlohmann-json: headers and CMake package files (relocatable: paths relative to them).
 cp -r "$x/include/catch2" "$x/include/nlohmann" "$deps/usr/include/"
 cp -r "$x/lib/cmake/Catch2" "$deps/usr/lib/cmake/"
+cp "$x/lib/libCatch2WithMain.a" "$deps/usr/lib/"  # unused, but Catch2's package file checks that it exists
 cp -r "$x/share/cmake/nlohmann_json" "$deps/usr/share/cmake/"
 
 # zlib: headers and the static library, in lib/ (not lib/<arch>/), where FindZLIB looks on any distribution.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # @file run.sh
 # @brief The GPU check in one command: build the native CUDA backend for sm_90, run every [gpu] test of the solutions,
-#        again under compute-sanitizer memcheck, and `./course bench` every workload. Run THERE, from the repo root.
+#        `./course bench` every workload, and the tests again under compute-sanitizer memcheck. Run THERE, from the
+#        repository root.
 #
 #   tools/gpu_check/run.sh [OUT_DIR]      OUT_DIR: default $OUT when set, else gpu-check-out/
 #
@@ -11,8 +12,8 @@
 #   build.log           configure and build
 #   tests.log           ctest -L gpu (solutions only; labs/ holds the unsolved starters)
 #   tests-junit.xml     the same, as JUnit XML
-#   sanitizer.log       each test binary again under compute-sanitizer --tool memcheck
 #   bench.log           ./course bench vector_add, matmul, cudacpu
+#   sanitizer.log       each test binary again under compute-sanitizer --tool memcheck (last: the slowest to predict)
 #   bench-vector_add.json, bench-matmul.json   the results files (docs/bench_results.md)
 #
 # Each step has its own time limit, cut to what is left of WS_GPU_CHECK_BUDGET (460 s: the whole check stays under 8
@@ -129,8 +130,10 @@ boost_dir=$(ls -d "$root"/.deps/usr/lib/x86_64-linux-gnu/cmake/Boost-* 2>/dev/nu
   tee -a "$summary"
 
 run_step configure 90 "$out/build.log" cmake --preset "$preset" ${boost_dir:+-DBoost_DIR="$boost_dir"} "${blas_args[@]}"
-note="openblas: $([[ ${#blas_args[@]} -gt 0 ]] && echo from .deps || echo 'not packed')"
-grep -q '^WS_HAVE_OPENBLAS:.*=ON' "$build/CMakeCache.txt" 2>/dev/null || note="openblas: not found (bench matmul is skipped)"
+# The configure's answer: WS_OPENBLAS_LIBRARY is a path, or ...-NOTFOUND (then bench_matmul is not a target).
+have_blas=0
+grep -q '^WS_OPENBLAS_LIBRARY:FILEPATH=/' "$build/CMakeCache.txt" 2>/dev/null && have_blas=1
+note="openblas: $(sed -n 's/^WS_OPENBLAS_LIBRARY:FILEPATH=//p' "$build/CMakeCache.txt" 2>/dev/null)"
 record configure "$(status_of "$step_rc")" "$step_secs" "$note"
 configured=0
 [[ $step_rc == 0 && -f "$build/build.ninja" ]] && configured=1
@@ -155,9 +158,7 @@ targets=()
 for t in "${gpu_tests[@]}"; do exe=$(cut -f2 <<<"$t"); targets+=("$(basename "$exe")"); done
 mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort -u)
 targets+=(bench_vector_add_cuda bench_vector_add_cudacpu cudacpu_bench)
-have_blas=0
-grep -q '^WS_HAVE_OPENBLAS:.*=ON' "$build/CMakeCache.txt" 2>/dev/null && have_blas=1 &&
-  targets+=(bench_matmul_cuda bench_matmul_cudacpu)
+[[ $have_blas == 1 ]] && targets+=(bench_matmul_cuda bench_matmul_cudacpu)
 if [[ $configured == 1 ]]; then
   # -k 0: a target that fails to build does not stop the others (its tests then fail, the rest still run).
   run_step build 270 "$out/build.log" "${blas_env[@]}" cmake --build "$build" --parallel "$jobs" --target "${targets[@]}" -- -k 0
@@ -186,34 +187,6 @@ else
   record tests NOT-RUN 0 "nothing was built"
 fi
 
-# --- compute-sanitizer memcheck ----------------------------------------------------------------------------------
-# The correctness tests again (not the performance drivers): out-of-bounds and misaligned accesses, leaks, API errors.
-if [[ $has_gpu == 0 ]]; then
-  record sanitizer skipped 0 "no GPU"
-elif [[ -z "$sanitizer" ]]; then
-  record sanitizer FAILED 0 "compute-sanitizer not found"
-elif [[ ${#gpu_tests[@]} == 0 ]]; then
-  record sanitizer NOT-RUN 0 "no test binaries"
-else
-  clean=0 dirty=0 other=0 secs_all=0
-  for t in "${gpu_tests[@]}"; do
-    IFS=$'\t' read -r name exe args <<<"$t"
-    [[ $name == *.perf.* ]] && continue
-    eval "argv=($args)"  # the arguments as CMake quoted them in CTestTestfile.cmake, e.g. "[gpu]"
-    run_step "memcheck $name" 120 "$out/sanitizer.log" "$sanitizer" --tool memcheck --error-exitcode 99 \
-      --print-limit 20 "$exe" "${argv[@]}"
-    secs_all=$(awk -v a="$secs_all" -v b="$step_secs" 'BEGIN {printf "%.1f", a + b}')
-    case $step_rc in
-      0) clean=$((clean + 1)) ;;
-      99) dirty=$((dirty + 1)); printf '      memcheck errors: %s\n' "$name" >>"$summary" ;;
-      *) other=$((other + 1)); printf '      memcheck %s: %s (exit %s)\n' "$(status_of "$step_rc")" "$name" "$step_rc" >>"$summary" ;;
-    esac
-  done
-  status=ok
-  ((dirty + other > 0)) && status=FAILED
-  record sanitizer "$status" "$secs_all" "$clean clean, $dirty with memcheck errors, $other failed/timed out"
-fi
-
 # --- Benchmarks --------------------------------------------------------------------------------------------------
 bench_env=("${blas_env[@]}" WS_PRESET="$preset" WS_SKIP_SETUP=1 WS_GIT_COMMIT="${commit:0:12}")
 if [[ $configured == 0 ]]; then
@@ -224,7 +197,7 @@ else
   if [[ $have_blas == 1 ]]; then
     size=()
     [[ $has_gpu == 1 ]] || size=(--max-n 256)  # the CPU side alone at full size takes minutes
-    run_step "bench matmul" 150 "$out/bench.log" "${bench_env[@]}" ./course bench matmul "${size[@]}" --json "$out/bench-matmul.json"
+    run_step "bench matmul" 200 "$out/bench.log" "${bench_env[@]}" ./course bench matmul "${size[@]}" --json "$out/bench-matmul.json"
     record "bench matmul" "$(status_of "$step_rc")" "$step_secs" "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend, N <= 256')"
   else
     record "bench matmul" skipped 0 "no OpenBLAS (prepare.sh packs it)"
@@ -233,7 +206,40 @@ else
   record "bench cudacpu" "$(status_of "$step_rc")" "$step_secs" "the CPU backend on 1 and $jobs workers"
 fi
 
+# --- compute-sanitizer memcheck ----------------------------------------------------------------------------------
+# The correctness tests again (not the performance drivers): out-of-bounds and misaligned accesses, leaks, API errors.
+if [[ $has_gpu == 0 ]]; then
+  record sanitizer skipped 0 "no GPU"
+elif [[ -z "$sanitizer" ]]; then
+  record sanitizer FAILED 0 "compute-sanitizer not found"
+elif [[ ${#gpu_tests[@]} == 0 ]]; then
+  record sanitizer NOT-RUN 0 "no test binaries"
+else
+  clean=0 dirty=0 other=0 secs_all=0 notes=""
+  for t in "${gpu_tests[@]}"; do
+    IFS=$'\t' read -r name exe args <<<"$t"
+    [[ $name == *.perf.* ]] && continue
+    eval "argv=($args)"  # the arguments as CMake quoted them in CTestTestfile.cmake, e.g. "[gpu]"
+    run_step "memcheck $name" 120 "$out/sanitizer.log" "$sanitizer" --tool memcheck --error-exitcode 99 \
+      --print-limit 20 "$exe" "${argv[@]}"
+    secs_all=$(awk -v a="$secs_all" -v b="$step_secs" 'BEGIN {printf "%.1f", a + b}')
+    case $step_rc in
+      0) clean=$((clean + 1)); notes+="      $name: clean"$'\n' ;;
+      99) dirty=$((dirty + 1)); notes+="      $name: MEMCHECK ERRORS (sanitizer.log)"$'\n' ;;
+      77) other=$((other + 1)); notes+="      $name: SKIPPED, no usable GPU under the sanitizer"$'\n' ;;
+      *) other=$((other + 1)); notes+="      $name: $(status_of "$step_rc") (exit $step_rc)"$'\n' ;;
+    esac
+  done
+  status=ok
+  ((dirty + other > 0)) && status=FAILED
+  record sanitizer "$status" "$secs_all" "$clean clean, $dirty with memcheck errors, $other failed, skipped or timed out"
+  printf '%s' "$notes" >>"$summary"
+fi
+
 say ""
-say "total: $(( $(date +%s) - start_all )) s; result: $([[ $failed == 0 ]] && echo PASS || echo FAIL)"
+result=FAIL
+[[ $failed == 0 ]] && result=PASS
+[[ $failed == 0 && $has_gpu == 0 ]] && result="PASS (dry run: nothing ran on a GPU)"
+say "total: $(( $(date +%s) - start_all )) s; result: $result"
 say "files: $(cd "$out" && ls | tr '\n' ' ')"
 exit "$failed"
