@@ -1091,8 +1091,8 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
     if (!killed && !result.timed_out && started && written && checked >= next_written_check) {
       const std::uint64_t bytes = written->measure();
       const auto walked = clock_type::now();
-      // A walk of a huge tree must not become our main work: wait four times its duration before the next one.
-      next_written_check = walked + std::max<clock_type::duration>(poll_interval, 4 * (walked - checked));
+      // A walk of a huge tree must not become our main work: wait nine times its duration before the next one.
+      next_written_check = walked + std::max<clock_type::duration>(poll_interval, 9 * (walked - checked));
       result.written_bytes = bytes > written_before ? bytes - written_before : 0;
       if (result.written_bytes > limits.written_bytes) result.write_limit = true;
     }
