@@ -758,11 +758,12 @@ TEST_CASE("memory written to a tmpfs counts against the memory limit where a mem
   limits.memory_bytes = 256ull << 20;
   limits.file_bytes = 0;
   limits.wall_seconds = 10;
-  const run_result r = run_sh("head -c 1000M /dev/zero > /dev/shm/fill; echo survived", limits, options);
+  // (Which process the kernel's OOM killer picks is its choice: the shell may live long enough to say more.)
+  const run_result r = run_sh("head -c 1000M /dev/zero > /dev/shm/fill", limits, options);
   INFO(r.output);
   CHECK(r.memory == accounting);
   CHECK(r.out_of_memory);
-  CHECK(r.output.find("survived") == std::string::npos);
+  CHECK(r.wall_seconds < 5);
   CHECK(r.failure_reason() == "used more than 256 MB of memory");
 
   // The old accounting still exists, and says so.

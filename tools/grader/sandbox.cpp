@@ -413,6 +413,7 @@ class run_cgroup {
         if (!write_file(group->path_ + "/memory.max", limit)) return nullptr;
       }
       write_file(group->path_ + "/memory.swap.max", "0");
+      write_file(group->path_ + "/memory.oom.group", "1");  // the kernel kills the whole run at once
     }
     group->procs_ = unique_fd(::open((group->path_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
     if (!group->procs_) return nullptr;
@@ -453,9 +454,19 @@ class run_cgroup {
   unique_fd procs_;
 };
 
-/// Can a run use a memory cgroup here? Makes one and moves a forked child into it, as a run would.
+/// Can a run use a memory cgroup here? Makes one and moves a forked child into it, as a run would. Also removes the
+/// empty cgroups a killed grader left behind (ws_run_<its pid>_N, that pid gone).
 cgroup_parent probe_memory_cgroup() {
   const cgroup_parent parent = find_own_memory_cgroup();
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(parent.path, ec), end; !parent.path.empty() && !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("ws_run_", 0) != 0) continue;
+    const std::string pid = name.substr(7, name.find('_', 7) - 7);
+    std::error_code ignored;
+    if (!std::filesystem::exists("/proc/" + pid, ignored)) ::rmdir(it->path().c_str());
+  }
   std::unique_ptr<run_cgroup> group = run_cgroup::create(parent, 64ull << 20);
   if (!group) return {};
   const pid_t child = ::fork();

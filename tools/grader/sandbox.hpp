@@ -167,18 +167,20 @@ memory_accounting memory_accounting_available();
 /// Runs `argv` (argv[0] searched in PATH, inside the sandbox when bwrap is used) under `limits` and `options`, and
 /// returns when it and every process it started are gone. Never throws because of what the command does; throws
 /// std::invalid_argument for a bad request (empty argv, wall_seconds <= 0, a missing workdir or writable path, a
-/// hidden path that is a file, a run_as_uid or run_as_gid below -1, a bad env name) and std::system_error when the system refuses us (no pipe, no fork). Safe to call
-/// from several threads at once. A command that cannot be started (not found, not executable, workdir not
-/// accessible to nobody) comes back with exit_code 127 and start_error set; inside bwrap, bwrap itself reports it
-/// (exit code 1 and its message in the output).
+/// hidden path that is a file, a run_as_uid or run_as_gid below -1, a bad env name) and std::system_error when the
+/// system refuses us (no pipe, no fork, cannot make the view's .tmp). Safe to call from several threads at once. A
+/// command that cannot be started (not found, not executable, workdir not accessible to its user) comes back with
+/// exit_code 127 and start_error set; inside bwrap, bwrap itself reports it (exit code 1 and its message in the
+/// output).
 ///
 /// With bwrap, the command sees `/` read-only (with minimal_root: only the system folders listed there), a private
 /// /dev, /proc and empty /tmp (with minimal_root: the .tmp folder of the first writable path), its writable, hidden
 /// (empty read-only tmpfs) and masked paths (mounted parents first, so a writable folder inside /tmp or inside a
-/// hidden folder works), no network but lo, no capabilities, and its own PID namespace and session. A signal that kills the command shows as bwrap's exit code
-/// 128 + N; run_limited() turns that back into `signal = N` (so under bwrap, a command that itself exits with 129 to
-/// 159 is also reported as killed by a signal, as a shell would). The flags cpu_limit and file_limit come from how
-/// the started command itself ended: a shell that reports its child's SIGXCPU as exit code 152 is not recognized.
+/// hidden folder works), no network but lo, no capabilities, and its own PID namespace and session. A signal that
+/// kills the command shows as bwrap's exit code 128 + N; run_limited() turns that back into `signal = N` (so under
+/// bwrap, a command that itself exits with 129 to 159 is also reported as killed by a signal, as a shell would). The
+/// flags cpu_limit and file_limit come from how the started command itself ended: a shell that reports its child's
+/// SIGXCPU as exit code 152 is not recognized.
 /// @param argv the command and its arguments; argv[0] must not be empty
 /// @param limits the limits (see run_limits)
 /// @param options the working directory, sandbox layout, privileges and environment (see sandbox_options)
