@@ -4,9 +4,9 @@
 ///
 /// Built against labs/ and solutions/ and for each backend (see cmake/WsLab.cmake). The shapes come from
 /// tests/support/matmul_testing.hpp (tile multiples and not, k = 0, n = 1, one 512^3); 3x300x20 and 512^3 take the
-/// float4 paths, the others the element-wise ones (37x68x30 because k % 4 != 0 although n % 4 == 0). C is prefilled with NaN and fenced by guard bands, so a version
-/// that skips an element or writes outside C fails; A and B are fenced by NaN, so a read outside them that the
-/// zero padding would otherwise hide turns C into NaN.
+/// float4 paths, the others the element-wise ones (37x68x30 because k % 4 != 0 although n % 4 == 0). C is
+/// prefilled with NaN and fenced by guard bands, so a version that skips an element or writes outside C fails; A and
+/// B are fenced by NaN, so a read outside them that the zero padding would otherwise hide turns C into NaN.
 #include <catch2/catch.hpp>
 
 #include <cmath>

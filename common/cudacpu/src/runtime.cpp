@@ -472,8 +472,8 @@ cudaError_t symbol_copy(void* symbol, std::size_t symbol_size, void* buffer, std
   if (!ok_kind) return api_error(cudaErrorInvalidMemcpyDirection, where, "%s: invalid direction %s", api, kind_name(kind));
   char* sym = static_cast<char*>(symbol) + offset;
   device_work work(work_kind::copy);
-  note_copy(to_symbol ? static_cast<void*>(sym) : buffer, count, !to_symbol && !endpoint{find_memory(buffer)}.device_side(),
-            false);
+  const bool to_host = !to_symbol && !endpoint{find_memory(buffer)}.device_side();
+  note_copy(to_symbol ? static_cast<void*>(sym) : buffer, count, to_host, false);
   if (to_symbol)
     std::memcpy(sym, buffer, count);
   else
@@ -554,7 +554,10 @@ void set_protection(bool on) {
 #if WS_PROTECT_MODE == 1
     if (!r.mapped) continue;
     const std::size_t bytes = mapped_extent(r.size);
-    if (on && n < k_max_protected) g_protected[n++] = protected_range{base, bytes};
+    if (on) {
+      if (n == k_max_protected) continue;  // the handler could not tell its fault from a crash: leave it open
+      g_protected[n++] = protected_range{base, bytes};
+    }
     mprotect(reinterpret_cast<void*>(base), bytes, on ? PROT_NONE : (PROT_READ | PROT_WRITE));
 #else
     if (on) {

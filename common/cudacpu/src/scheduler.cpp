@@ -1395,7 +1395,9 @@ void type_mismatch(const ubsan_type_mismatch* d, std::uintptr_t pointer) {
 }  // namespace
 
 extern "C" {
-void __ubsan_handle_type_mismatch_v1(const ubsan_type_mismatch* d, std::uintptr_t pointer) { type_mismatch(d, pointer); }
+void __ubsan_handle_type_mismatch_v1(const ubsan_type_mismatch* d, std::uintptr_t pointer) {
+  type_mismatch(d, pointer);
+}
 void __ubsan_handle_type_mismatch_v1_abort(const ubsan_type_mismatch* d, std::uintptr_t pointer) {
   type_mismatch(d, pointer);
 }
