@@ -523,6 +523,7 @@ std::atomic<std::uint64_t> g_host_touches{0};
 std::atomic<std::uintptr_t> g_touch_address{0};
 std::atomic<std::uintptr_t> g_touch_pc{0};
 [[maybe_unused]] struct sigaction g_previous_segv;
+std::atomic<std::uintptr_t> g_last_fault{0};  // the handler's last address, cleared when protection is set again
 
 std::uint64_t outputs_hash() {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -567,7 +568,10 @@ void set_protection(bool on) {
     }
 #endif
   }
-  if (on) g_protected_count.store(n);
+  if (on) {
+    g_protected_count.store(n);
+    g_last_fault.store(0);
+  }
 #endif
 }
 
@@ -577,7 +581,9 @@ void set_protection(bool on) {
 void on_segv(int sig, siginfo_t* info, void* context) {
   const auto a = reinterpret_cast<std::uintptr_t>(info->si_addr);
   const std::size_t n = g_protected_count.load();
-  for (std::size_t i = 0; i < n; ++i) {
+  // The same address twice in a row: unprotecting did not help (the range is gone), so it is a real crash.
+  const bool again = g_last_fault.exchange(a) == a;
+  for (std::size_t i = 0; i < n && !again; ++i) {
     const protected_range r = g_protected[i];
     if (a < r.base || a >= r.base + r.bytes) continue;
     if (g_host_touches.fetch_add(1) == 0) {
