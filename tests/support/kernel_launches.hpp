@@ -90,7 +90,8 @@ struct device_work_report {
     if (kernels == 0) out.push_back(who + " launched no kernel");
     if (outputs_changed_by_host_code) out.push_back("host code in " + who + " changed the output between launches");
     if (!outputs_changed_by_kernels && !(library_allowed && outputs_changed_by_library)) {
-      out.push_back("no kernel thread of " + who + " wrote the output (an empty decoy kernel?)");
+      out.push_back("no kernel thread of " + who +
+                    " changed the output: its kernels write nothing, or only what host code had already put there");
     }
     return out;
   }
