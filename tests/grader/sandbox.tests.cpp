@@ -774,3 +774,22 @@ TEST_CASE("memory written to a tmpfs counts against the memory limit where a mem
   CHECK(run_sh("true", limits, options).memory == ws_grade::memory_accounting::none);
   CHECK(std::string(ws_grade::to_string(accounting)).rfind("cgroup v", 0) == 0);
 }
+
+TEST_CASE("without a memory cgroup, files in bwrap's private tmpfs still count against the memory limit",
+          "[grader][sandbox]") {
+  if (!bwrap_works()) return;
+  sandbox_options options;
+  options.memory_cgroup = false;  // as on a machine without cgroups
+  run_limits limits = quick_limits();
+  limits.memory_bytes = 256ull << 20;
+  limits.file_bytes = 0;
+  limits.wall_seconds = 10;
+  for (const std::string folder : {"/tmp", "/dev/shm"}) {
+    const run_result r = run_sh("head -c 1000M /dev/zero > " + folder + "/fill; echo survived", limits, options);
+    INFO(folder << ": " << r.output);
+    CHECK(r.memory == ws_grade::memory_accounting::rss_polling);
+    CHECK(r.out_of_memory);
+    CHECK(r.output.find("survived") == std::string::npos);
+    CHECK(r.failure_reason() == "used more than 256 MB of memory");
+  }
+}

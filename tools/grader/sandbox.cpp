@@ -1005,7 +1005,11 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   if (limits.memory_bytes > 0) {
     result.memory = memory_accounting::rss_polling;
     if (options.memory_cgroup && !usable_memory_cgroup().path.empty()) {
-      cgroup = run_cgroup::create(usable_memory_cgroup(), limits.memory_bytes);
+      // Above memory_bytes by more than the RSS poll can miss in 20 ms: the poll, which kills the whole tree at
+      // once, stays the first to act on ordinary memory; the kernel (which kills one process) catches what RSS cannot
+      // see. At exactly memory_bytes, a shell whose child the kernel killed would run on for a moment.
+      const std::uint64_t margin = (64ull << 20) + limits.memory_bytes / 16;
+      cgroup = run_cgroup::create(usable_memory_cgroup(), limits.memory_bytes + margin);
     }
     if (cgroup) {
       result.memory = cgroup->version();
@@ -1055,6 +1059,9 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   clock_type::time_point give_up{};
   auto last_check = start;
   auto next_written_check = start;
+  const bool count_sandbox_tmpfs = with_bwrap && !options.minimal_root && !cgroup && limits.memory_bytes > 0;
+  auto next_tmpfs_check = start;
+  std::uint64_t tmpfs_bytes = 0;
 
   while (!ended && !keeper_lost) {
     pollfd fds[3] = {{output_read.get(), POLLIN, 0}, {error_read.get(), POLLIN, 0}, {status_read.get(), POLLIN, 0}};
@@ -1092,10 +1099,22 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
     } else if (!killed && started && limits.memory_bytes > 0 && checked - last_check >= poll_interval) {
       last_check = checked;
       std::uint64_t resident = 0;
-      for (const process_entry& entry : descendants_of(keeper)) resident += entry.rss_pages;
-      if (resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) > limits.memory_bytes) {
-        result.out_of_memory = true;
+      const std::vector<process_entry> tree = descendants_of(keeper);
+      for (const process_entry& entry : tree) resident += entry.rss_pages;
+      resident *= static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+      // Without a cgroup, bwrap's own tmpfs (/tmp, /dev and its shm) is memory no RSS shows: count its files. Any
+      // process below bwrap (depth 2 and more) is inside the sandbox, and /proc/PID/root shows us its view.
+      if (count_sandbox_tmpfs && checked >= next_tmpfs_check) {
+        const auto inside = std::find_if(tree.begin(), tree.end(), [&](const process_entry& e) { return e.ppid != keeper; });
+        if (inside != tree.end()) {
+          const std::string root = "/proc/" + std::to_string(inside->pid) + "/root";
+          disk_usage tmpfs({root + "/tmp", root + "/dev"});
+          tmpfs_bytes = tmpfs.measure();
+          const auto walked = clock_type::now();
+          next_tmpfs_check = walked + std::max<clock_type::duration>(poll_interval, 9 * (walked - checked));
+        }
       }
+      if (resident + tmpfs_bytes > limits.memory_bytes) result.out_of_memory = true;
       // The kernel killed one of the run's processes at the cgroup's limit: the rest goes too, as with RSS.
       if (cgroup && cgroup->oom_kills() > 0) result.out_of_memory = true;
     }

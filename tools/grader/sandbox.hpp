@@ -37,7 +37,8 @@ namespace ws_grade {
 struct run_limits {
   double wall_seconds = 60;                  ///< then the whole process tree is SIGKILLed
   double cpu_seconds = 120;                  ///< RLIMIT_CPU per process (soft = ceil, hard = soft + 1)
-  std::uint64_t memory_bytes = 4ull << 30;   ///< resident memory of the whole tree, polled every 20 ms
+  std::uint64_t memory_bytes = 4ull << 30;   ///< resident memory of the whole tree, polled every 20 ms, and
+                                             ///< tmpfs/page cache where a cgroup counts them (memory_accounting)
   bool limit_address_space = false;          ///< also RLIMIT_AS = memory_bytes: good for compilers, but it breaks
                                              ///< AddressSanitizer and CUDA (both reserve huge address ranges)
   std::uint64_t file_bytes = 64ull << 20;    ///< RLIMIT_FSIZE: the largest file the command may write
@@ -116,11 +117,15 @@ struct sandbox_options {
 /// How a run's memory was counted (run_result::memory, memory_accounting_available()).
 enum class memory_accounting {
   none,         ///< memory_bytes was 0: not counted
-  rss_polling,  ///< the resident memory of the process tree, polled every 20 ms: blind to tmpfs, shared memory
-                ///< and page cache (with minimal_root there is no writable tmpfs, and files count as written_bytes)
-  cgroup_v1,    ///< a memory cgroup v1 per run (memory.limit_in_bytes, memsw too when present) plus the RSS poll:
-                ///< the kernel counts anonymous memory, tmpfs/shared memory and page cache, and kills at the limit
-  cgroup_v2,    ///< the same with cgroup v2 (memory.max, memory.swap.max = 0)
+  rss_polling,  ///< the resident memory of the process tree, polled every 20 ms, plus the files in bwrap's own
+                ///< tmpfs (/tmp, /dev/shm: walked through /proc/PID/root like written_bytes); blind to page cache
+                ///< and to shared memory outside the sandbox (with minimal_root there is no writable tmpfs at all)
+  cgroup_v1,    ///< the RSS poll plus a memory cgroup v1 per run (memory.limit_in_bytes, memsw too when present):
+                ///< the kernel counts anonymous memory, tmpfs/shared memory and page cache (reclaimed first), and
+                ///< kills at memory_bytes + 64 MB + memory_bytes / 16, a margin over what the 20 ms poll can miss, so
+                ///< that for ordinary memory the poll, which kills the whole tree at once, still acts first. An OOM
+                ///< kill in the cgroup sets out_of_memory and ends the whole tree too.
+  cgroup_v2,    ///< the same with cgroup v2 (memory.max, memory.swap.max = 0, memory.oom.group = 1)
 };
 
 /// "rss polling", "cgroup v1" ...: for the grader's report.
