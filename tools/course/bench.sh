@@ -56,7 +56,8 @@ cmd_bench() {
     WS_GIT_COMMIT="$commit" "$bin/bench_${name}_cuda" "${args[@]}" || rc=$?
     [[ $rc == 0 ]] && return 0
     [[ $rc == 77 ]] || return "$rc"
-    ws_warn "no usable GPU: timing the CPU backend instead (its 'GPU' times are the CPU pretending to be a GPU)"
+    ws_warn "no usable GPU here (./course doctor says why): timing the CPU backend instead" \
+      "(its 'GPU' times are the CPU pretending to be a GPU)"
   fi
   WS_GIT_COMMIT="$commit" "$bin/bench_${name}_cudacpu" "${args[@]}"
 }

@@ -12,14 +12,16 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$(realpath -m "${1:-$root/gpu-check-dry}")"
-command -v bwrap >/dev/null || { echo "error: bubblewrap (bwrap) is not installed (./course setup installs it)" >&2; exit 2; }
+command -v bwrap >/dev/null ||
+  { echo "error: bubblewrap (bwrap) is not installed (./course setup installs it)" >&2; exit 2; }
 [[ -d "$root/.deps/usr" ]] || { echo "error: no .deps/: run tools/gpu_check/prepare.sh first" >&2; exit 2; }
 
 hide=()
 for dir in /usr/include/boost /usr/include/catch2 /usr/include/nlohmann /usr/include/x86_64-linux-gnu/openblas-pthread \
-           /usr/lib/cmake /usr/share/cmake /usr/lib/x86_64-linux-gnu/cmake /usr/lib/x86_64-linux-gnu/openblas-pthread; do
+           /usr/lib/cmake /usr/share/cmake /usr/lib/x86_64-linux-gnu/cmake \
+           /usr/lib/x86_64-linux-gnu/openblas-pthread; do
   [[ -d $dir ]] && hide+=(--tmpfs "$dir")
 done
 mkdir -p "$out"
 WS_GPU_CHECK_TIME_SCALE=${WS_GPU_CHECK_TIME_SCALE:-8} WS_GPU_CHECK_BUDGET=${WS_GPU_CHECK_BUDGET:-3600} \
-  bwrap --bind / / "${hide[@]}" --chdir "$root" -- "$root/tools/gpu_check/run.sh" "$out"
+  bwrap --dev-bind / / "${hide[@]}" --chdir "$root" -- "$root/tools/gpu_check/run.sh" "$out"

@@ -31,7 +31,8 @@ command -v apt-get >/dev/null && command -v dpkg >/dev/null || die "prepare.sh n
 [[ "$(dpkg --print-architecture)" == amd64 ]] || die "the GPU machine is x86-64: run prepare.sh on an amd64 machine"
 
 # Boost's version is whatever libboost-context-dev depends on (1.74 on Debian 12).
-boost_dev=$(apt-cache depends libboost-context-dev 2>/dev/null | awk '/Depends: libboost-context[0-9.]*-dev/ {print $2; exit}')
+boost_dev=$(apt-cache depends libboost-context-dev 2>/dev/null |
+            awk '/Depends: libboost-context[0-9.]*-dev/ {print $2; exit}')
 [[ -n "$boost_dev" ]] || die "apt-cache knows no libboost-context-dev (run apt-get update?)"
 boost_version=${boost_dev#libboost-context}
 boost_version=${boost_version%-dev}
@@ -43,7 +44,8 @@ trap 'rm -rf "$work"' EXIT
 say "Downloading ${packages[*]}"
 # apt-get download runs as the _apt user when it can; a folder it can write into avoids its warning.
 chmod 777 "$work"
-(cd "$work" && apt-get download -q "${packages[@]}" >/dev/null) || die "apt-get download failed (network? apt-get update?)"
+(cd "$work" && apt-get download -q "${packages[@]}" >/dev/null) ||
+  die "apt-get download failed (network? apt-get update?)"
 mkdir "$work/x"
 for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/x"; done
 x="$work/x/usr"
@@ -67,12 +69,13 @@ cp "$x/lib/$arch/libz.a" "$deps/usr/lib/"
 # compiler reports they include), not Boost's 160 MB.
 cp "$x/lib/$arch/libboost_context.a" "$deps/usr/lib/$arch/"
 cp -r "$x/lib/$arch/cmake/Boost-$boost_version.0" "$x/lib/$arch/cmake/boost_headers-$boost_version.0" \
-      "$x/lib/$arch/cmake/boost_context-$boost_version.0" "$x/lib/$arch/cmake/BoostDetectToolset-$boost_version.0.cmake" \
+      "$x/lib/$arch/cmake/boost_context-$boost_version.0" \
+      "$x/lib/$arch/cmake/BoostDetectToolset-$boost_version.0.cmake" \
       "$deps/usr/lib/$arch/cmake/"
 rm -f "$deps/usr/lib/$arch/cmake/boost_context-$boost_version.0/libboost_context-variant-shared.cmake"
 mkdir -p "$deps/usr/include/boost"
-cp -r "$x/include/boost/context" "$x/include/boost/config" "$x/include/boost/config.hpp" "$x/include/boost/version.hpp" \
-      "$deps/usr/include/boost/"
+cp -r "$x/include/boost/context" "$x/include/boost/config" "$x/include/boost/config.hpp" \
+      "$x/include/boost/version.hpp" "$deps/usr/include/boost/"
 while IFS= read -r header; do
   mkdir -p "$deps/usr/include/$(dirname "$header")"
   cp "$x/include/$header" "$deps/usr/include/$header"
@@ -104,6 +107,7 @@ tree_bytes=$(cd "$root" && git ls-files -z --cached --others --exclude-standard 
              du -cb --files0-from=- 2>/dev/null | tail -n 1 | cut -f1)
 total=$((deps_bytes + tree_bytes))
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f MiB", b / 1048576}'; }
-say ".deps/ is $(mib "$deps_bytes"); with the working tree ($(mib "$tree_bytes")) the device tool copies $(mib "$total") of 64 MiB"
+say ".deps/ is $(mib "$deps_bytes"); with the working tree ($(mib "$tree_bytes")) the device tool copies" \
+    "$(mib "$total") of 64 MiB"
 [[ $total -lt $((48 * 1024 * 1024)) ]] || die "that is too close to the device tool's 64 MiB limit"
 say "Next: the device tool runs tools/gpu_check/run.sh with carry [\".deps\"] (docs/gpu-check.md)"

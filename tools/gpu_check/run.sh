@@ -35,7 +35,8 @@ scale=${WS_GPU_CHECK_TIME_SCALE:-1}
 start_all=$(date +%s)
 summary="$out/summary.txt"
 failed=0
-rm -f "$out"/{summary.txt,build.log,tests.log,tests-junit.xml,sanitizer.log,bench.log,bench-vector_add.json,bench-matmul.json}
+rm -f "$out"/{summary.txt,build.log,tests.log,tests-junit.xml,bench.log,sanitizer.log} \
+      "$out"/{bench-vector_add.json,bench-matmul.json}
 
 say() { printf '%s\n' "$*" | tee -a "$summary"; }
 seconds_since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
@@ -78,14 +79,20 @@ status_of() {
 }
 
 # --- The machine -------------------------------------------------------------------------------------------------
+# CMake and this script find nvcc and compute-sanitizer on the PATH; a toolkit in the usual place may not be on it.
+if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+fi
 has_gpu=0
 gpu="none (nvidia-smi found no GPU)"
 if command -v nvidia-smi >/dev/null && nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then
   has_gpu=1
-  gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>/dev/null | head -n 1)
+  gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>/dev/null |
+        head -n 1)
 fi
 nvcc_bin=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
-sanitizer=$(command -v compute-sanitizer || { [[ -x /usr/local/cuda/bin/compute-sanitizer ]] && echo /usr/local/cuda/bin/compute-sanitizer; } || true)
+sanitizer=$(command -v compute-sanitizer || true)
+[[ -z "$sanitizer" && -x /usr/local/cuda/bin/compute-sanitizer ]] && sanitizer=/usr/local/cuda/bin/compute-sanitizer
 commit=$(git rev-parse HEAD 2>/dev/null || sed -n 's/^commit=//p' .deps/source.txt 2>/dev/null || true)
 changed=$(git status --porcelain 2>/dev/null | wc -l || true)
 [[ -d .git ]] || changed=$(sed -n 's/^changed_files=//p' .deps/source.txt 2>/dev/null || echo '?')
@@ -96,7 +103,7 @@ changed=$(git status --porcelain 2>/dev/null | wc -l || true)
   echo "gpu (name, driver, memory, cc): $gpu"
   echo "nvcc:     $("$nvcc_bin" --version 2>/dev/null | grep -m1 -E 'release' || echo 'not found')"
   echo "cmake:    $(cmake --version 2>/dev/null | head -n 1)"
-  echo "compiler: $(c++ --version 2>/dev/null | head -n 1)"
+  echo "compiler: $({ c++ --version || g++ --version; } 2>/dev/null | head -n 1)"
   echo "glibc:    $(ldd --version 2>/dev/null | head -n 1)"
   echo "cpu:      $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1), $jobs threads"
   echo "os:       $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-?}")"
@@ -161,7 +168,8 @@ targets+=(bench_vector_add_cuda bench_vector_add_cudacpu cudacpu_bench)
 [[ $have_blas == 1 ]] && targets+=(bench_matmul_cuda bench_matmul_cudacpu)
 if [[ $configured == 1 ]]; then
   # -k 0: a target that fails to build does not stop the others (its tests then fail, the rest still run).
-  run_step build 270 "$out/build.log" "${blas_env[@]}" cmake --build "$build" --parallel "$jobs" --target "${targets[@]}" -- -k 0
+  run_step build 270 "$out/build.log" "${blas_env[@]}" \
+    cmake --build "$build" --parallel "$jobs" --target "${targets[@]}" -- -k 0
   record build "$(status_of "$step_rc")" "$step_secs" "${#targets[@]} targets for sm_90, $jobs jobs"
 else
   record build NOT-RUN 0 "the configure failed (build.log)"
@@ -182,7 +190,8 @@ if [[ $configured == 1 ]]; then
   if [[ $status == ok && $has_gpu == 1 && $nskip -gt 0 ]]; then status=FAILED; fi
   [[ $status == ok && $has_gpu == 0 ]] && status=skipped
   record tests "$status" "$step_secs" "$npass passed, $nfail failed, $nskip skipped of $total"
-  grep -E '^ *[0-9]+/[0-9]+ Test +#' "$out/tests.log" | sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: /      /' >>"$summary"
+  grep -E '^ *[0-9]+/[0-9]+ Test +#' "$out/tests.log" |
+    sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: /      /' >>"$summary"
 else
   record tests NOT-RUN 0 "nothing was built"
 fi
@@ -192,17 +201,21 @@ bench_env=("${blas_env[@]}" WS_PRESET="$preset" WS_SKIP_SETUP=1 WS_GIT_COMMIT="$
 if [[ $configured == 0 ]]; then
   record bench NOT-RUN 0 "nothing was built"
 else
-  run_step "bench vector_add" 60 "$out/bench.log" "${bench_env[@]}" ./course bench vector_add --json "$out/bench-vector_add.json"
-  record "bench vector_add" "$(status_of "$step_rc")" "$step_secs" "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend')"
+  run_step "bench vector_add" 60 "$out/bench.log" "${bench_env[@]}" \
+    bash ./course bench vector_add --json "$out/bench-vector_add.json"
+  record "bench vector_add" "$(status_of "$step_rc")" "$step_secs" \
+    "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend')"
   if [[ $have_blas == 1 ]]; then
     size=()
     [[ $has_gpu == 1 ]] || size=(--max-n 256)  # the CPU side alone at full size takes minutes
-    run_step "bench matmul" 200 "$out/bench.log" "${bench_env[@]}" ./course bench matmul "${size[@]}" --json "$out/bench-matmul.json"
-    record "bench matmul" "$(status_of "$step_rc")" "$step_secs" "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend, N <= 256')"
+    run_step "bench matmul" 200 "$out/bench.log" "${bench_env[@]}" \
+      bash ./course bench matmul "${size[@]}" --json "$out/bench-matmul.json"
+    record "bench matmul" "$(status_of "$step_rc")" "$step_secs" \
+      "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend, N <= 256')"
   else
     record "bench matmul" skipped 0 "no OpenBLAS (prepare.sh packs it)"
   fi
-  run_step "bench cudacpu" 60 "$out/bench.log" "${bench_env[@]}" ./course bench cudacpu
+  run_step "bench cudacpu" 60 "$out/bench.log" "${bench_env[@]}" bash ./course bench cudacpu
   record "bench cudacpu" "$(status_of "$step_rc")" "$step_secs" "the CPU backend on 1 and $jobs workers"
 fi
 
@@ -232,7 +245,8 @@ else
   done
   status=ok
   ((dirty + other > 0)) && status=FAILED
-  record sanitizer "$status" "$secs_all" "$clean clean, $dirty with memcheck errors, $other failed, skipped or timed out"
+  record sanitizer "$status" "$secs_all" \
+    "$clean clean, $dirty with memcheck errors, $other failed, skipped or timed out"
   printf '%s' "$notes" >>"$summary"
 fi
 
