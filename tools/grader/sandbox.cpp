@@ -1,10 +1,15 @@
 /// @file sandbox.cpp
-/// @brief run_limited(): a keeper process per run, rlimits and bubblewrap in the command, and a polling caller that
-/// enforces the wall and memory limits, keeps the output's head and tail, and kills everything left at the end.
+/// @brief run_limited(): a keeper process per run, rlimits, a memory cgroup and bubblewrap in the command, and a
+/// polling caller that enforces the wall, memory and written-bytes limits, keeps the output's head and tail, and
+/// kills everything left at the end.
 ///
 /// The process tree of one run:
 ///
 ///     caller (run_limited, polls)  ->  keeper (child subreaper, reaps)  ->  command [-> bwrap -> ...] -> ...
+///                                                                          '-- in the run's memory cgroup --'
+///
+/// The command joins the run's cgroup before exec, and the keeper stays outside it, so the kernel's OOM killer can
+/// only pick the run's own processes, never the one that reaps them and reports.
 ///
 /// Why a keeper and not the caller as the subreaper: the caller may run several commands at once, or have children
 /// of its own; a per-run subreaper makes "the run's processes" exactly "the keeper's subtree", so killing them can
@@ -363,7 +368,8 @@ cgroup_parent find_own_memory_cgroup() {
     const std::vector<std::string_view> tail = split(line.substr(dash + 3), ' ');
     if (fields.size() < 5 || tail.size() < 3) continue;
     const std::vector<std::string_view> options = split(tail[2], ',');
-    const bool v1 = tail[0] == "cgroup" && v1_path && std::find(options.begin(), options.end(), "memory") != options.end();
+    const bool has_memory = std::find(options.begin(), options.end(), "memory") != options.end();
+    const bool v1 = tail[0] == "cgroup" && v1_path && has_memory;
     const bool v2 = tail[0] == "cgroup2" && v2_path && found.path.empty();
     if (!v1 && !v2) continue;
     std::string path = v1 ? *v1_path : *v2_path;
@@ -1105,7 +1111,8 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
       // Without a cgroup, bwrap's own tmpfs (/tmp, /dev and its shm) is memory no RSS shows: count its files. Any
       // process below bwrap (depth 2 and more) is inside the sandbox, and /proc/PID/root shows us its view.
       if (count_sandbox_tmpfs && checked >= next_tmpfs_check) {
-        const auto inside = std::find_if(tree.begin(), tree.end(), [&](const process_entry& e) { return e.ppid != keeper; });
+        const auto inside =
+            std::find_if(tree.begin(), tree.end(), [&](const process_entry& e) { return e.ppid != keeper; });
         if (inside != tree.end()) {
           const std::string root = "/proc/" + std::to_string(inside->pid) + "/root";
           disk_usage tmpfs({root + "/tmp", root + "/dev"});
