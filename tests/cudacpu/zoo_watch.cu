@@ -89,6 +89,11 @@ TEST_CASE("the work watch counts a memset of the output and cuBLAS calls", "[cud
 }
 
 TEST_CASE("the work watch catches host code that reads and writes device memory directly", "[cudacpu][watch]") {
+#if defined(WS_CUDACPU_CHECK_MEMORY)
+  // Under the memory checker the access is an AddressSanitizer report (use-after-poison), which ends the process.
+  SUCCEED("memory mode: a host access is AddressSanitizer's to report");
+  return;
+#endif
   const int n = 300;
   zoo_buffer<float> in(std::vector<float>(n, 2.0f));
   zoo_buffer<float> out(n);
