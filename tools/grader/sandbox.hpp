@@ -66,10 +66,11 @@ struct sandbox_options {
   std::vector<std::filesystem::path> writable;  ///< with bwrap: bound read-write (must exist); all else read-only
   std::vector<std::filesystem::path> readable;  ///< with bwrap: stay visible read-only even inside /tmp (which is an
                                                 ///< empty tmpfs) or inside a hidden folder, e.g. a checkout in /tmp
-  std::vector<std::filesystem::path> hidden;    ///< with bwrap: folders covered by an empty tmpfs (e.g. solutions/,
-                                                ///< $HOME); a path that does not exist has nothing to hide: skipped
+  std::vector<std::filesystem::path> hidden;    ///< with bwrap: folders covered by an empty read-only tmpfs (e.g.
+                                                ///< solutions/, $HOME); a path that does not exist is skipped
   bool use_bwrap = true;                        ///< when bwrap_unavailable_reason() is ""; otherwise rlimits only
-  bool drop_privileges = false;                 ///< when we are root: run as 65534 (nobody/nogroup), no groups
+  bool drop_privileges = false;                 ///< when we are root: run as 65534 (nobody/nogroup), no groups;
+                                                ///< run_as_uid, when set, says who instead
   bool allow_gpu_devices = false;               ///< with bwrap: --dev-bind every /dev/nvidia* that exists
   std::vector<std::pair<std::string, std::string>> env;  ///< added to / overriding the caller's environment
                                                          ///< (or to the scrubbed one, with clear_env)
