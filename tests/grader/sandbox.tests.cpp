@@ -457,7 +457,9 @@ TEST_CASE("with bwrap a hidden folder looks empty, also around and inside writab
     // Listed child first: the sandbox must still mount the hidden parent before it.
     options.writable = {scratch / "secret" / "out"};
     options.hidden = {scratch / "secret"};
+    // The hidden folder's tmpfs is read-only: no place for files that live in memory.
     const run_result r = run_sh("ls -A secret; cat secret/answer.txt 2>/dev/null && echo LEAKED; "
+                                "{ echo x > secret/planted; } 2>/dev/null && echo PLANTED; "
                                 "echo x > secret/out/result && echo WRITTEN",
                                 quick_limits(), options);
     CHECK(r.output == "out\nWRITTEN\n");
