@@ -661,6 +661,7 @@ TEST_CASE("clear_env gives the command a fixed environment, none of the caller's
   options.use_bwrap = with_bwrap;
   options.clear_env = true;
   options.workdir = scratch.path();
+  options.writable = {scratch.path()};  // visible wherever the scratch folder is, /tmp included
   options.env = {{"WS_ALLOWED", "yes"}};
   const run_result r = run_limited({"env"}, quick_limits(), options);
   ::unsetenv("WS_SECRET_TOKEN");
@@ -677,11 +678,9 @@ TEST_CASE("clear_env gives the command a fixed environment, none of the caller's
 
   // A minimal_root view's TMPDIR: its /tmp inside bwrap, else the folder that stands for it.
   options.minimal_root = true;
-  options.writable = {scratch.path()};
   const std::string tmpdir = with_bwrap ? "/tmp" : (scratch / ".tmp").string();
   CHECK(run_sh("echo $TMPDIR", quick_limits(), options).output == tmpdir + "\n");
   options.minimal_root = false;
-  options.writable.clear();
 
   // And without clear_env the caller's environment still passes (today's behaviour).
   ::setenv("WS_SECRET_TOKEN", "hunter2", 1);
