@@ -82,7 +82,8 @@ struct sandbox_options {
   /// linked program need: /usr (compilers, headers, libraries, /usr/local/cuda), /bin /sbin /lib /lib64 /lib32
   /// /libx32 (symlinks into /usr on merged-/usr systems, else bound), /etc/ld.so.cache, /etc/ld.so.conf(.d) (the
   /// dynamic loader), /etc/alternatives (cc, c++, libblas are links through it), /etc/localtime (time zone). Not
-  /// /etc's users, passwords or keys, not /root /home /tmp /var /opt /srv /mnt /media /run /work /sys. Then the
+  /// /etc's users, passwords or keys, not /root /home /tmp /var /opt /srv /mnt /media /run /work, and /sys only
+  /// with allow_gpu_devices (the CUDA driver reads the GPU's PCI and NUMA topology there). Then the
   /// `readable` paths (read-only), the `writable` ones (read-write), the `hidden` and `masked` ones, each at its own
   /// path; a new /proc, a minimal read-only /dev (null, zero, random, tty...). /tmp and /dev/shm are the folders
   /// `.tmp` and `.shm` inside the first writable path (created, mode 1777), not memory: what is written there is
@@ -107,7 +108,8 @@ struct sandbox_options {
   /// supplementary groups. -1: as drop_privileges says (65534 when set, else ourselves).
   ///
   /// Why: the build and the tests run as two different unprivileged users (e.g. 65533 builds, 65534 tests), so a
-  /// test can never change the build's files. Not root: ignored, like drop_privileges (nothing to drop).
+  /// test can never change the build's files. The caller makes the writable paths writable for that user (chown);
+  /// bwrap is probed for that user (bwrap_unavailable_reason_for_uid()). Not root: ignored, like drop_privileges.
   int run_as_uid = -1;
   int run_as_gid = -1;  ///< see run_as_uid
   /// @brief Enforce memory_bytes with a memory cgroup of this run when we may create one (see memory_accounting);
