@@ -748,6 +748,12 @@ TEST_CASE("writing more than written_bytes in all, across many files, is stopped
   CHECK(r.failure_reason() == "wrote more than 100 MB in all");
   if (variant == 2) CHECK(fs::exists(scratch / ".shm" / "f1"));
 
+  // A file deleted while still open is no longer in any folder, but its blocks are still written.
+  limits.file_bytes = 0;
+  const run_result hidden = run_sh("exec 3> big; rm big; head -c 1000M /dev/zero >&3; echo survived", limits, options);
+  CHECK(hidden.write_limit);
+  CHECK(hidden.output.find("survived") == std::string::npos);
+
   // What was there before the run does not count.
   limits.written_bytes = 1ull << 20;
   const run_result again = run_sh("echo small > note", limits, options);
@@ -796,9 +802,11 @@ TEST_CASE("without a memory cgroup, files in bwrap's private tmpfs still count a
   limits.memory_bytes = 256ull << 20;
   limits.file_bytes = 0;
   limits.wall_seconds = 10;
-  for (const std::string folder : {"/tmp", "/dev/shm"}) {
-    const run_result r = run_sh("head -c 1000M /dev/zero > " + folder + "/fill; echo survived", limits, options);
-    INFO(folder << ": " << r.output);
+  // The last one deletes its file but keeps it open, as memfd_create() does: no folder shows it.
+  for (const std::string script : {"head -c 1000M /dev/zero > /tmp/fill", "head -c 1000M /dev/zero > /dev/shm/fill",
+                                   "exec 3> /tmp/fill; rm /tmp/fill; head -c 1000M /dev/zero >&3"}) {
+    const run_result r = run_sh(script + "; echo survived", limits, options);
+    INFO(script << ": " << r.output);
     CHECK(r.memory == ws_grade::memory_accounting::rss_polling);
     CHECK(r.out_of_memory);
     CHECK(r.output.find("survived") == std::string::npos);

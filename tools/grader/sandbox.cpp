@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -322,6 +323,42 @@ class disk_usage {
   std::uint64_t entries_ = 0;
   std::unordered_set<std::pair<dev_t, ino_t>, inode_hash> linked_;
 };
+
+/// What the run's processes hold open but no folder shows: files of memfd_create() or deleted from a tmpfs (memory),
+/// and deleted files on disk (written bytes a tree walk misses).
+struct unlinked_files {
+  std::uint64_t memory_bytes = 0;
+  std::uint64_t disk_bytes = 0;
+};
+
+/// Looks at every open descriptor of `tree` through /proc/PID/fd (each file once).
+unlinked_files unlinked_open_files(const std::vector<process_entry>& tree) {
+  constexpr long tmpfs_magic = 0x01021994;  // TMPFS_MAGIC: memfd_create() files are on an internal tmpfs too
+  unlinked_files found;
+  std::unordered_set<std::uint64_t> seen;
+  char path[64 + sizeof(dirent::d_name)];
+  for (const process_entry& entry : tree) {
+    std::snprintf(path, sizeof path, "/proc/%d/fd", static_cast<int>(entry.pid));
+    DIR* dir = ::opendir(path);
+    if (dir == nullptr) continue;  // gone, or not ours to look at
+    while (const dirent* fd = ::readdir(dir)) {
+      if (fd->d_name[0] < '0' || fd->d_name[0] > '9') continue;
+      std::snprintf(path, sizeof path, "/proc/%d/fd/%s", static_cast<int>(entry.pid), fd->d_name);
+      struct stat info{};
+      if (::stat(path, &info) != 0 || !S_ISREG(info.st_mode) || info.st_nlink != 0) continue;
+      if (!seen.insert(static_cast<std::uint64_t>(info.st_ino) * 1000003u + info.st_dev).second) continue;
+      struct statfs fs{};
+      const std::uint64_t bytes = static_cast<std::uint64_t>(info.st_blocks) * 512;
+      if (::statfs(path, &fs) == 0 && static_cast<long>(fs.f_type) == tmpfs_magic) {
+        found.memory_bytes += bytes;
+      } else {
+        found.disk_bytes += bytes;
+      }
+    }
+    ::closedir(dir);
+  }
+  return found;
+}
 
 // ---- memory cgroups ---------------------------------------------------------------------------------------------
 
@@ -1070,6 +1107,10 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
   const bool count_sandbox_tmpfs = with_bwrap && !options.minimal_root && !cgroup && limits.memory_bytes > 0;
   auto next_tmpfs_check = start;
   std::uint64_t tmpfs_bytes = 0;
+  // Without a cgroup, memfd and deleted tmpfs files are memory; deleted files on disk are written bytes.
+  const bool count_unlinked = (limits.memory_bytes > 0 && !cgroup) || written.has_value();
+  auto next_unlinked_check = start;
+  unlinked_files unlinked;
 
   while (!ended && !keeper_lost) {
     pollfd fds[3] = {{output_read.get(), POLLIN, 0}, {error_read.get(), POLLIN, 0}, {status_read.get(), POLLIN, 0}};
@@ -1123,12 +1164,19 @@ run_result run_process(std::string exec_path, std::vector<std::string> args, con
           next_tmpfs_check = walked + std::max<clock_type::duration>(poll_interval, 9 * (walked - checked));
         }
       }
-      if (resident + tmpfs_bytes > limits.memory_bytes) result.out_of_memory = true;
+      if (resident + tmpfs_bytes + (cgroup ? 0 : unlinked.memory_bytes) > limits.memory_bytes) {
+        result.out_of_memory = true;
+      }
       // The kernel killed one of the run's processes at the cgroup's limit: the rest goes too, as with RSS.
       if (cgroup && cgroup->oom_kills() > 0) result.out_of_memory = true;
     }
+    if (!killed && !result.timed_out && started && count_unlinked && checked >= next_unlinked_check) {
+      unlinked = unlinked_open_files(descendants_of(keeper));
+      const auto looked = clock_type::now();
+      next_unlinked_check = looked + std::max<clock_type::duration>(poll_interval, 9 * (looked - checked));
+    }
     if (!killed && !result.timed_out && started && written && checked >= next_written_check) {
-      const std::uint64_t bytes = written->measure();
+      const std::uint64_t bytes = written->measure() + unlinked.disk_bytes;
       const auto walked = clock_type::now();
       // A walk of a huge tree must not become our main work: wait nine times its duration before the next one.
       next_written_check = walked + std::max<clock_type::duration>(poll_interval, 9 * (walked - checked));

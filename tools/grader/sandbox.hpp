@@ -55,8 +55,9 @@ struct run_limits {
   /// 2-3 µs per file (26 ms for 10,000 small files, 200 ms for 100,000 here), so the next poll waits 9 walk
   /// durations, at least 20 ms (a tenth of a core at most): with 10,000 files the count is 0.3 s old at worst, and the
   /// limit is exceeded by what the command writes in that time. Over the limit the whole tree is killed and
-  /// run_result::write_limit is set. Only the writable paths are counted: without bwrap, or without minimal_root,
-  /// /tmp is outside them.
+  /// run_result::write_limit is set. Files deleted while a process of the run keeps them open count too (found
+  /// through /proc/PID/fd). Only the writable paths are counted: without bwrap, or without minimal_root, /tmp is
+  /// outside them.
   std::uint64_t written_bytes = 0;
 };
 
@@ -121,8 +122,9 @@ struct sandbox_options {
 enum class memory_accounting {
   none,         ///< memory_bytes was 0: not counted
   rss_polling,  ///< the resident memory of the process tree, polled every 20 ms, plus the files in bwrap's own
-                ///< tmpfs (/tmp, /dev/shm: walked through /proc/PID/root like written_bytes); blind to page cache
-                ///< and to shared memory outside the sandbox (with minimal_root there is no writable tmpfs at all)
+                ///< tmpfs (/tmp, /dev/shm: walked through /proc/PID/root like written_bytes) and the memfd_create()
+                ///< or deleted tmpfs files the tree holds open (/proc/PID/fd). Blind to page cache, to SysV shared
+                ///< memory segments no process has attached, and to tmpfs outside the sandbox (without bwrap)
   cgroup_v1,    ///< the RSS poll plus a memory cgroup v1 per run (memory.limit_in_bytes, memsw too when present):
                 ///< the kernel counts anonymous memory, tmpfs/shared memory and page cache (reclaimed first), and
                 ///< kills at memory_bytes + 64 MB + memory_bytes / 16, a margin over what the 20 ms poll can miss, so
