@@ -18,114 +18,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "regions.h"
-#include "sandbox.hpp"
+#include "e2e_support.hpp"
 #include "tar_testing.hpp"
+#include "workspace.hpp"
 
-namespace fs = std::filesystem;
-using json = nlohmann::json;
-
-namespace {
-
-const fs::path k_root = WS_SOURCE_DIR;
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
-/// A temporary folder, removed at the end.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string templ = (fs::temp_directory_path() / "ws-grade-e2e-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-};
-
-fs::path lab_folder(const std::string& lab) {
-  for (const fs::directory_entry& e : fs::directory_iterator(k_root / "solutions")) {
-    if (e.path().filename().string().starts_with(lab + "_")) return e.path().filename();
-  }
-  FAIL("no solutions/" << lab << "_*");
-  return {};
-}
-
-json manifest_of(const std::string& lab) { return json::parse(read_text(k_root / "solutions" / lab_folder(lab) / "lab.json")); }
-
-/// Copies the manifest's files of the reference solution into `into`.
-void copy_solution(const std::string& lab, const fs::path& into) {
-  const json manifest = manifest_of(lab);  // a range-for over a temporary's member would dangle
-  for (const json& f : manifest["files"]) {
-    fs::copy_file(k_root / "solutions" / lab_folder(lab) / f.get<std::string>(), into / f.get<std::string>());
-  }
-}
-
-struct graded {
-  json results;
-  std::string output;  // what ./course printed
-  int exit_code = -1;
-};
-
-/// `./course grade LAB ARGS... --out <tmp>/results.json --gpu no`.
-graded course_grade(const std::string& lab, std::vector<std::string> args, const fs::path& out_dir) {
-  const fs::path out = out_dir / "results.json";
-  std::vector<std::string> argv{(k_root / "course").string(), "grade", lab};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {"--out", out.string(), "--gpu", "no"});
-  ws_grade::run_limits limits;
-  limits.wall_seconds = 1200;  // the first call configures and builds build/grade
-  limits.cpu_seconds = 2400;
-  limits.memory_bytes = 16ull << 30;
-  limits.file_bytes = 1ull << 30;
-  limits.output_bytes = 1 << 20;
-  const ws_grade::run_result r = ws_grade::run_trusted(argv, limits, out_dir);
-  graded g;
-  g.output = r.output;
-  g.exit_code = r.exit_code;
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  REQUIRE(fs::exists(out));
-  g.results = json::parse(read_text(out));
-  return g;
-}
-
-double score(const json& r) { return r["score"].get<double>(); }
-double max_score(const json& r) { return r["max_score"].get<double>(); }
-
-const json& test_named(const json& r, const std::string& name) {
-  for (const json& t : r["tests"]) {
-    if (t["name"] == name) return t;
-  }
-  FAIL("results.json has no test \"" << name << "\"");
-  return r;
-}
-
-/// The files of `folder`, recursively, as a set of relative names: what a grading must not add to.
-std::vector<std::string> listing(const fs::path& folder) {
-  std::vector<std::string> names;
-  for (const fs::directory_entry& e : fs::recursive_directory_iterator(folder)) {
-    names.push_back(fs::relative(e.path(), folder).string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-}  // namespace
+using namespace ws_e2e;
 
 TEST_CASE("the reference solution of every lab gets full marks", "[grader][e2e]") {
   for (const std::string lab : {"01", "02", "03", "04"}) {
@@ -166,6 +63,7 @@ TEST_CASE("every mutant loses points on the tests it breaks, for a reason the le
       REQUIRE(text.find(from) != std::string::npos);
       REQUIRE(text.find(from, text.find(from) + 1) == std::string::npos);
       text.replace(text.find(from), from.size(), m["with"].get<std::string>());
+      if (m.contains("prepend")) text = m["prepend"].get<std::string>() + text;  // an #include the bug needs
       write_text(target, text);
 
       std::vector<std::string> args{"--submission", dir.path.string()};
@@ -197,14 +95,7 @@ TEST_CASE("every mutant loses points on the tests it breaks, for a reason the le
 TEST_CASE("the starter gets a low score, and every failed test says why", "[grader][e2e]") {
   temp_dir dir;
   const std::string lab = "01";
-  const json manifest = manifest_of(lab);
-  for (const json& f : manifest["files"]) {
-    const std::string name = f.get<std::string>();
-    const auto starter = ws::make_starters::make_starter_text(
-        read_text(k_root / "solutions" / lab_folder(lab) / name), ws::make_starters::lab_tag_for(lab_folder(lab).string()), name);
-    REQUIRE(starter.errors.empty());
-    write_text(dir.path / name, starter.text);
-  }
+  copy_starter(lab, dir.path);
   const graded g = course_grade(lab, {"--submission", dir.path.string()}, dir.path);
   INFO(g.output);
   CHECK(score(g.results) <= max_score(g.results) / 2);
@@ -275,7 +166,8 @@ TEST_CASE("hostile archives are rejected with a reason, and nothing is written o
       // The header says 1 GB; the bytes are not there. The grader must refuse from the header alone.
       {"huge", {tar_entry("vector_add.cu").declaring(1ull << 30), tar_entry("vector_add_cpu.cpp", cpu)}},
   };
-  const std::vector<std::string> graded_before = listing(k_root / "build/grade/graded");
+  const fs::path graded_tree = ws_grade::workspace_for(k_root / "build/grade").build / "graded";
+  const std::vector<std::string> graded_before = listing(graded_tree);
   for (const auto& [name, entries] : hostile) {
     DYNAMIC_SECTION(name) {
       const fs::path archive = inbox / (name + ".tar.gz");
@@ -288,7 +180,7 @@ TEST_CASE("hostile archives are rejected with a reason, and nothing is written o
       CHECK_FALSE(fs::exists(inbox.parent_path() / "x"));
       CHECK_FALSE(fs::exists(dir.path / "x"));
       CHECK_FALSE(fs::exists("/tmp/ws-grade-e2e-absolute"));
-      CHECK(listing(k_root / "build/grade/graded") == graded_before);
+      CHECK(listing(graded_tree) == graded_before);
     }
   }
 }

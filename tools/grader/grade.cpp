@@ -400,7 +400,13 @@ void prepare(const grade_options& options, const lab_context& ctx, const std::ve
   s.use_bwrap = false;  // the workspace holds our code and placeholders only
   s.workdir = ctx.ws.build;
   if (ctx.ws.separate_users) s.run_as_uid = k_build_uid;
-  run_limited(argv, trusted_build_limits(), s);
+  const run_result r = run_limited(argv, trusted_build_limits(), s);
+  // The placeholders may fail to link; CMake itself may not fail (a checkout whose CMake files the copy lacks).
+  if (r.output.find("rebuilding 'build.ninja'") != std::string::npos || r.timed_out || r.out_of_memory) {
+    throw std::runtime_error("the graded build in " + ctx.ws.build.string() + " cannot be brought up to date (" +
+                             r.failure_reason() + "):\n" +
+                             r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -491,7 +497,9 @@ std::string test_binary(const lab_context& ctx, const std::string& tree, bool on
 
 /// The time a submission may spend on all its tests: 5 times the reference solution's, at least a minute. A correct
 /// but slow submission still finishes; one that sleeps just under every test's limit does not take hours.
-double time_budget(double reference_seconds) { return std::max(60.0, 5 * reference_seconds); }
+double time_budget(const grade_options& options, double reference_seconds) {
+  return options.time_budget > 0 ? options.time_budget : std::max(60.0, 5 * reference_seconds);
+}
 
 test_outcome run_test(const grade_options& options, const lab_context& ctx, const manifest_test& test,
                       const fs::path& binaries, const std::string& compute_sanitizer, const reference_run& reference,
@@ -521,7 +529,7 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
   time_limit = std::min(time_limit, budget_left);
   if (time_limit < 0.5) {
     out.reason = "not run: the submission used up its time budget of " + format_seconds(budget) +
-                 " s (5 times what the reference solution needs, at least 60 s)";
+                 " s for all its tests (5 times what the reference solution needs, at least 60 s)";
     return out;
   }
 
@@ -835,7 +843,7 @@ grade_report grade_submission(const grade_options& options, const submission_sou
     ::chmod((binaries.path() / b).c_str(), 0555);
   }
   const std::string compute_sanitizer = options.use_gpu ? find_compute_sanitizer() : "";
-  const double budget = time_budget(reference_seconds);
+  const double budget = time_budget(options, reference_seconds);
   double used = 0;
   for (std::size_t i = 0; i < ctx.m.tests.size(); ++i) {
     log << "    [" << (i + 1) << "/" << ctx.m.tests.size() << "] " << ctx.m.tests[i].name << "\n" << std::flush;

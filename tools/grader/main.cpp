@@ -2,7 +2,7 @@
 /// @brief ws_grade, the autograder behind `./course grade` and `./course submit` (docs/grading.md).
 ///
 ///   ws_grade grade  --root R --build B --lab LAB_FOLDER [--submission FILE.tar.gz|FOLDER] [--out results.json]
-///                   [--gpu auto|yes|no] [--time-limit S] [--no-bwrap] [--perf-on-cpu-backend]
+///                   [--gpu auto|yes|no] [--time-limit S] [--time-budget S] [--no-bwrap] [--perf-on-cpu-backend]
 ///   ws_grade batch  --root R --build B --lab LAB_FOLDER --submissions FOLDER --out-dir FOLDER [--gpu ...]
 ///   ws_grade pack   --root R --build B --lab LAB_FOLDER --from FOLDER --out-dir FOLDER
 ///   ws_grade check-manifest --manifest lab.json --tests TEST_BINARY [--perf PERF_DRIVER]
@@ -36,6 +36,8 @@
 #include "manifest.hpp"
 #include "report.hpp"
 #include "sandbox.hpp"
+#include "witness.hpp"
+#include "workspace.hpp"
 
 namespace fs = std::filesystem;
 using namespace ws_grade;
@@ -102,6 +104,7 @@ grade_options options_from(const cli& c) {
   o.use_bwrap = !c.flags.contains("no-bwrap");
   o.perf_on_cpu_backend = c.flags.contains("perf-on-cpu-backend");
   if (c.values.contains("time-limit")) o.time_limit_cap = std::stod(c.get("time-limit"));
+  if (c.values.contains("time-budget")) o.time_budget = std::stod(c.get("time-budget"));
   return o;
 }
 
@@ -203,6 +206,8 @@ int cmd_batch(const cli& c) {
   const fs::path in = c.need("submissions");
   const fs::path out = c.need("out-dir");
   fs::create_directories(out);
+  // Other students' archives and results: without bubblewrap, file permissions keep them from each submission.
+  for (const std::string& p : lock_down({in, out})) std::cout << "    made " << p << " unreadable to other users\n";
   std::vector<fs::path> archives;
   for (const fs::directory_entry& e : fs::directory_iterator(in)) {
     if (e.path().filename().string().ends_with(".tar.gz")) archives.push_back(e.path());
@@ -341,6 +346,34 @@ int cmd_check_manifest(const cli& c) {
       ++problems;
     }
   }
+  // Every graded test reports what it checks (tests/support/witness.hpp): the grader's verdict rests on it.
+  const fs::path scratch = fs::temp_directory_path() / ("ws-check-manifest-" + std::to_string(::getpid()));
+  fs::create_directories(scratch);
+  for (const manifest_test& t : m.tests) {
+    if (!in_binary.contains(t.name)) continue;
+    const fs::path file = scratch / "witness.bin";
+    fs::remove(file);
+    sandbox_options s;
+    s.use_bwrap = false;
+    s.workdir = scratch;
+    s.env = {{"WS_WITNESS_FILE", file.string()}};
+    const run_result r = run_limited({tests, catch2_test_spec(t.name), "--reporter", "compact"},
+                                     {.wall_seconds = 600, .cpu_seconds = 1200, .memory_bytes = 8ull << 30}, s);
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    std::string error;
+    const auto records = parse_witnesses(bytes.str(), error);
+    if (r.exit_code != 0) {
+      std::cerr << "\"" << t.name << "\" does not pass on the reference solution: " << r.failure_reason() << "\n";
+      ++problems;
+    } else if (!records || records->empty()) {
+      std::cerr << "\"" << t.name << "\" reports no witness (tests/support/witness.hpp), so the grader cannot check "
+                   "it outside the learner's process" << (error.empty() ? "" : ": " + error) << "\n";
+      ++problems;
+    }
+  }
+  fs::remove_all(scratch);
   if (c.values.contains("perf")) {  // the performance driver has every case the manifest times
     const run_result r = run_trusted({fs::absolute(c.get("perf")).string(), "--list"}, {.wall_seconds = 60},
                                      fs::temp_directory_path());
@@ -354,7 +387,9 @@ int cmd_check_manifest(const cli& c) {
     std::cerr << "lab.json has performance cases: pass the lab's driver with --perf to check them\n";
     ++problems;
   }
-  if (problems == 0) std::cout << "lab " << m.lab << ": lab.json and the tests agree (" << m.tests.size() << " tests)\n";
+  if (problems == 0) {
+    std::cout << "lab " << m.lab << ": lab.json and the tests agree (" << m.tests.size() << " tests, each with witnesses)\n";
+  }
   return problems == 0 ? 0 : 1;
 }
 
