@@ -235,13 +235,34 @@ void stage(const lab_context& ctx, const std::vector<submitted_file>& files) {
   if (ctx.ws.separate_users) chown_tree(ctx.graded, k_build_uid);
 }
 
-/// Puts the placeholders back when a grading ends, however it ends.
+/// Deletes what the build made from a submission's files (the lab library's translated sources and objects, the
+/// library, the linked binaries), so the next submission's build cannot read, `.incbin` or run it. What is ours (the
+/// test file's object, the CPU backend) stays.
+void scrub_submission_outputs(const lab_context& ctx) {
+  const std::string prefix = ctx.lab + "_graded";
+  const fs::path tests = ctx.ws.build / "tests";
+  std::error_code ec;
+  for (const fs::path& dir : {tests, tests / "cudacpu", tests / "CMakeFiles"}) {
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const bool derived = name.starts_with(prefix) || name.starts_with("lib" + prefix);
+      const bool ours = name.ends_with("_tests.dir") || name.ends_with("_perf.dir");  // the test files' objects
+      if (derived && !ours) {
+        std::error_code remove_ec;
+        fs::remove_all(it->path(), remove_ec);
+      }
+    }
+  }
+}
+
+/// Puts the placeholders back and scrubs what was built from the submission when a grading ends, however it ends.
 class staged_submission {
 public:
   staged_submission(const lab_context& ctx, const std::vector<submitted_file>& files) : ctx_(ctx) { stage(ctx, files); }
   ~staged_submission() {
     try {
       stage(ctx_, {});
+      scrub_submission_outputs(ctx_);
     } catch (const std::exception&) {
       // the next grading stages over it anyway
     }
@@ -256,8 +277,10 @@ private:
 // ---------------------------------------------------------------------------------------------------------------
 // Sandboxes
 
-std::string sandbox_description(const grade_options& options) {
-  const std::string why = options.use_bwrap ? bwrap_unavailable_reason(true) : "turned off";
+std::string isolation_description(const grade_options& options) {
+  const std::string why = !options.use_bwrap ? "turned off"
+                          : is_root()        ? bwrap_unavailable_reason_for_uid(static_cast<int>(k_test_uid))
+                                             : bwrap_unavailable_reason(false);
   if (why.empty()) {
     return is_root() ? "bubblewrap (only the compiler, the libraries and its own files visible) + separate users + "
                        "rlimits"
@@ -270,6 +293,11 @@ std::string sandbox_description(const grade_options& options) {
   return "NOT ISOLATED: rlimits only (bubblewrap unavailable: " + why +
          ", and not root, so no separate users): the submission's code could read every file you can. Grade "
          "untrusted work as root or where bubblewrap works";
+}
+
+/// The sandbox line of every report: the isolation, and how memory is counted (a cgroup counts tmpfs and page cache).
+std::string sandbox_description(const grade_options& options) {
+  return isolation_description(options) + "; memory counted by " + to_string(memory_accounting_available());
 }
 
 /// The compute libraries the sandbox hides from a submission: every BLAS, LAPACK, cuBLAS, cuDNN, oneDNN, NCCL and
@@ -299,7 +327,9 @@ std::vector<fs::path> forbidden_libraries(const manifest& m) {
 /// scrubbed environment, rlimits.
 sandbox_options untrusted_sandbox(const grade_options& options, const lab_context& ctx, uid_t user) {
   sandbox_options s;
-  s.use_bwrap = options.use_bwrap && bwrap_unavailable_reason(true).empty();
+  const std::string no_bwrap =
+      is_root() ? bwrap_unavailable_reason_for_uid(static_cast<int>(user)) : bwrap_unavailable_reason(false);
+  s.use_bwrap = options.use_bwrap && no_bwrap.empty();
   s.minimal_root = true;
   s.clear_env = true;
   s.masked = forbidden_libraries(ctx.m);
@@ -347,13 +377,14 @@ std::string build_targets(const grade_options& options, const lab_context& ctx, 
   limits.memory_bytes = 4ull << 30;               // the whole tree: ninja, the compilers, the linker
   limits.limit_address_space = !options.use_gpu;  // each compiler too (nvcc's tools reserve more than they use)
   limits.file_bytes = 512ull << 20;
+  limits.written_bytes = 2ull << 30;              // growth of the build folder, all files together
   limits.processes = 256;
   limits.output_bytes = 1 << 20;
   log << "    building " << ctx.lab << " from the submission (" << (s.use_bwrap ? "sandboxed" : "rlimits only")
       << ")...\n" << std::flush;
   const run_result r = run_limited(argv, limits, s);
   if (r.exit_code == 0) return "";
-  if (r.timed_out || r.out_of_memory || r.cpu_limit || r.file_limit) {
+  if (r.timed_out || r.out_of_memory || r.cpu_limit || r.file_limit || r.write_limit) {
     return "the build exceeded its limit: it " + r.failure_reason() +
            ". Does the code make the compiler do unbounded work (a constexpr or template recursion, an #include of a "
            "device file)?";
@@ -392,6 +423,7 @@ void prepare(const grade_options& options, const lab_context& ctx, const std::ve
   }
   prepare_workspace(options.root, ctx.ws, log);
   stage(ctx, {});
+  scrub_submission_outputs(ctx);  // a grading that crashed may have left them
   // -k 0: build every object that can be built; the link of the placeholders fails, as it should.
   std::vector<std::string> argv{"cmake", "--build", ctx.ws.build.string(), "--target"};
   argv.insert(argv.end(), graded_targets.begin(), graded_targets.end());
