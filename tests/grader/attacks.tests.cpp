@@ -18,6 +18,7 @@
 #include "e2e_support.hpp"
 #include "grade.hpp"
 #include "tar_testing.hpp"
+#include "workspace.hpp"
 
 using namespace ws_e2e;
 
@@ -200,7 +201,13 @@ TEST_CASE("the build cannot read the reference's binaries, the solutions, anothe
       {"the solution's source", "#include \"" + (k_root / "solutions" / lab_folder(k_lab) / "vector_add.cu").string() + "\"\n"},
       {"a secret file elsewhere", "#include \"" + (secret_dir / "secret.h").string() + "\"\n"},
       {"/etc/shadow", "#include \"/etc/shadow\"\n"},
+      // The starter was graded before (honest(), below): its binary must be gone from the workspace.
+      {"the previous submission's binary (.incbin)",
+       "asm(\".section .rodata\\n.incbin \\\"" +
+           (ws_grade::workspace_for(k_root / "build/grade").build / "tests/lab01_graded_cudacpu_tests").string() +
+           "\\\"\\n.previous\");\n"},
   };
+  REQUIRE(honest().passed.size() < 100);  // a grading happened before
   // Without bubblewrap (Docker, Gradescope), the separate users and file permissions must keep the same files out.
   const std::vector<std::string> sandboxes = ::geteuid() == 0 ? std::vector<std::string>{"bubblewrap", "--no-bwrap"}
                                                               : std::vector<std::string>{"bubblewrap"};
