@@ -7,6 +7,7 @@
 #   --gpu auto|yes|no   grade [gpu] tests and performance on the GPU (auto: when there is one)
 #   --time-limit S      no test runs longer than S seconds (below the lab's own limits)
 #   --time-budget S     all tests of a submission together get S seconds (default: 5 times the reference's, >= 60 s)
+#   --only 'TEST|TEST'  grade only these tests (a regrade of one test); the others are "not run"
 #
 # The work is done by tools/grader (ws_grade), built in the `grade` preset (build/grade): the CPU backend there runs
 # with its memory checker, and the graded tree is where submissions are built.
@@ -23,7 +24,7 @@ cmd_grade() {
   local nn="" batch="" out_dir="" args=()
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --submission|--out|--gpu|--time-limit|--time-budget)
+      --submission|--out|--gpu|--time-limit|--time-budget|--only)
         [[ $# -ge 2 ]] || ws_die "$1 needs a value"
         args+=("$1" "$2"); shift 2 ;;
       --batch) [[ $# -ge 2 ]] || ws_die "--batch needs a folder"; batch="$2"; shift 2 ;;

@@ -15,6 +15,7 @@
 #include <map>
 #include <ostream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -424,21 +425,58 @@ void prepare(const grade_options& options, const lab_context& ctx, const std::ve
   prepare_workspace(options.root, ctx.ws, log);
   stage(ctx, {});
   scrub_submission_outputs(ctx);  // a grading that crashed may have left them
-  // -k 0: build every object that can be built; the link of the placeholders fails, as it should.
-  std::vector<std::string> argv{"cmake", "--build", ctx.ws.build.string(), "--target"};
-  argv.insert(argv.end(), graded_targets.begin(), graded_targets.end());
-  argv.insert(argv.end(), {"--", "-k", "0"});
+  // Everything the graded targets link but what is made from the submission's files: ninja's own graph says what.
   sandbox_options s;
   s.use_bwrap = false;  // the workspace holds our code and placeholders only
   s.workdir = ctx.ws.build;
   if (ctx.ws.separate_users) s.run_as_uid = k_build_uid;
-  const run_result r = run_limited(argv, trusted_build_limits(), s);
-  // The placeholders may fail to link; CMake itself may not fail (a checkout whose CMake files the copy lacks).
-  if (r.output.find("rebuilding 'build.ninja'") != std::string::npos || r.timed_out || r.out_of_memory) {
-    throw std::runtime_error("the graded build in " + ctx.ws.build.string() + " cannot be brought up to date (" +
-                             r.failure_reason() + "):\n" +
-                             r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
+  const auto ninja = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"ninja", "-C", ctx.ws.build.string()});
+    const run_result r = run_limited(args, trusted_build_limits(), s);
+    if (r.exit_code != 0) {
+      throw std::runtime_error("the graded build in " + ctx.ws.build.string() + " cannot be brought up to date (" +
+                               r.failure_reason() + "):\n" +
+                               r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
+    }
+    return r.output;
+  };
+  ninja({"build.ninja"});  // CMake again first, when the copied sources changed
+  // Walk the graph down from the graded targets through what is made from the submission (its sources, their
+  // translations, objects and library, which are not built here) to the first nodes that are not (our objects and
+  // libraries, the CPU backend's translator): those are built now.
+  const auto from_submission = [&](const std::string& node) {
+    const bool ours = node.find("_tests.dir/") != std::string::npos || node.find("_perf.dir/") != std::string::npos;
+    return node.starts_with("graded/") || (node.find(ctx.lab + "_graded") != std::string::npos && !ours);
+  };
+  std::vector<std::string> inputs;
+  std::vector<std::string> queue = graded_targets;
+  std::set<std::string> seen(queue.begin(), queue.end());
+  while (!queue.empty() && seen.size() < 500) {
+    const std::string target = queue.back();
+    queue.pop_back();
+    std::istringstream lines(ninja({"-t", "query", target}));
+    bool in_inputs = false;
+    bool phony = false;  // a target's name stands for its file: query the file instead
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("  input:") == 0) {
+        in_inputs = true;
+        phony = line == "  input: phony";
+      }
+      if (line.find("  outputs:") == 0) in_inputs = false;
+      if (!in_inputs || line.find("    ") != 0) continue;
+      std::string input = line.substr(4);
+      while (input.starts_with("| ") || input.starts_with("|| ")) input = input.substr(input.find(' ') + 1);
+      if (input.empty() || input.starts_with("/")) continue;  // the system's files
+      if (phony || from_submission(input)) {
+        if (seen.insert(input).second) queue.push_back(input);
+      } else {
+        inputs.push_back(input);
+      }
+    }
   }
+  std::sort(inputs.begin(), inputs.end());
+  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+  if (!inputs.empty()) ninja(inputs);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -847,9 +885,21 @@ grade_report grade_submission(const grade_options& options, const submission_sou
 
   // The reference's witnesses, before anything of the submission runs (cached after the first grading).
   log << "    the reference solution's results (computed once per reference build)...\n" << std::flush;
+  const auto selected = [&](const manifest_test& t) {
+    return options.only.empty() || std::find(options.only.begin(), options.only.end(), t.name) != options.only.end();
+  };
+  for (const std::string& name : options.only) {
+    if (std::none_of(ctx.m.tests.begin(), ctx.m.tests.end(), [&](const manifest_test& t) { return t.name == name; })) {
+      throw std::runtime_error("--only names a test lab " + ctx.m.lab + " does not have: \"" + name + "\"");
+    }
+  }
   std::vector<reference_run> references;
   double reference_seconds = 0;
   for (std::size_t i = 0; i < ctx.m.tests.size(); ++i) {
+    if (!selected(ctx.m.tests[i])) {
+      references.emplace_back();
+      continue;
+    }
     const bool on_gpu = ctx.m.tests[i].kind == "gpu" && options.use_gpu && !ctx.cpu_only;
     const fs::path exe = options.build / "tests" / test_binary(ctx, "solutions", on_gpu);
     references.push_back(reference_for(options, exe, ctx.m.tests[i], i, on_gpu));
@@ -878,6 +928,10 @@ grade_report grade_submission(const grade_options& options, const submission_sou
   const double budget = time_budget(options, reference_seconds);
   double used = 0;
   for (std::size_t i = 0; i < ctx.m.tests.size(); ++i) {
+    if (!selected(ctx.m.tests[i])) {
+      report.tests[i].reason = "not run: not among the tests asked for (--only)";
+      continue;
+    }
     log << "    [" << (i + 1) << "/" << ctx.m.tests.size() << "] " << ctx.m.tests[i].name << "\n" << std::flush;
     report.tests[i] = run_test(options, ctx, ctx.m.tests[i], binaries.path(), compute_sanitizer, references[i],
                                budget - used, budget);

@@ -38,6 +38,8 @@ struct grade_options {
   bool perf_on_cpu_backend = false;  ///< the grader's own tests only: time performance cases on the CPU backend
   bool use_bwrap = true;        ///< sandbox with bubblewrap when it works here
   double time_limit_cap = 0;    ///< when > 0, no test runs longer than this (seconds), whatever the manifest says
+  std::vector<std::string> only;  ///< when not empty, grade only these tests (the others are "not run"): a regrade of
+                                  ///< one test, and the grader's own tests of mutants
   double time_budget = 0;       ///< when > 0, all tests of a submission together (seconds); else 5 times what the
                                 ///< reference solution's tests take, at least 60 s
 };

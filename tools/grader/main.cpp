@@ -2,7 +2,7 @@
 /// @brief ws_grade, the autograder behind `./course grade` and `./course submit` (docs/grading.md).
 ///
 ///   ws_grade grade  --root R --build B --lab LAB_FOLDER [--submission FILE.tar.gz|FOLDER] [--out results.json]
-///                   [--gpu auto|yes|no] [--time-limit S] [--time-budget S] [--no-bwrap] [--perf-on-cpu-backend]
+///                   [--gpu auto|yes|no] [--time-limit S] [--time-budget S] [--only 'TEST|TEST'] [--no-bwrap] [--perf-on-cpu-backend]
 ///   ws_grade batch  --root R --build B --lab LAB_FOLDER --submissions FOLDER --out-dir FOLDER [--gpu ...]
 ///   ws_grade pack   --root R --build B --lab LAB_FOLDER --from FOLDER --out-dir FOLDER
 ///   ws_grade check-manifest --manifest lab.json --tests TEST_BINARY [--perf PERF_DRIVER]
@@ -105,6 +105,12 @@ grade_options options_from(const cli& c) {
   o.perf_on_cpu_backend = c.flags.contains("perf-on-cpu-backend");
   if (c.values.contains("time-limit")) o.time_limit_cap = std::stod(c.get("time-limit"));
   if (c.values.contains("time-budget")) o.time_budget = std::stod(c.get("time-budget"));
+  if (c.values.contains("only")) {  // test names, separated by '|'
+    std::istringstream names(c.get("only"));
+    for (std::string name; std::getline(names, name, '|');) {
+      if (!name.empty()) o.only.push_back(name);
+    }
+  }
   return o;
 }
 
