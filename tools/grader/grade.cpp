@@ -259,7 +259,12 @@ void scrub_submission_outputs(const lab_context& ctx) {
 /// Puts the placeholders back and scrubs what was built from the submission when a grading ends, however it ends.
 class staged_submission {
 public:
-  staged_submission(const lab_context& ctx, const std::vector<submitted_file>& files) : ctx_(ctx) { stage(ctx, files); }
+  /// Also scrubs before: prepare() built the placeholders' objects (the test's object waits for the lab's library),
+  /// and a file written within the same clock tick as those would not look newer to ninja.
+  staged_submission(const lab_context& ctx, const std::vector<submitted_file>& files) : ctx_(ctx) {
+    stage(ctx, files);
+    scrub_submission_outputs(ctx);
+  }
   ~staged_submission() {
     try {
       stage(ctx_, {});
