@@ -36,22 +36,6 @@ namespace {
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Writes `contents` to `file` unless it already holds exactly that (so ninja does not rebuild what did not change).
-void write_if_different(const fs::path& file, const std::string& contents) {
-  if (fs::is_regular_file(fs::symlink_status(file)) && read_text(file) == contents) return;
-  fs::remove(file);  // never write through a symlink someone left there
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << contents;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
 /// Reads a file a learner's process wrote, without following a link it may have put there and without reading more
 /// than `max_bytes`; std::nullopt when it is missing, not a plain file or too large.
 std::optional<std::string> read_untrusted(const fs::path& file, std::uint64_t max_bytes) {
@@ -493,14 +477,19 @@ struct reference_run {
   double seconds = 0;
 };
 
+/// Where the reference's witnesses of the binary `exe` are cached: under the grader's build, by the binary's hash,
+/// so a batch or the grader's own tests pay once per reference build.
+fs::path witness_cache(const grade_options& options, const fs::path& exe) {
+  return options.build / "witnesses" / sha256_hex(read_text(exe)).substr(0, 24);
+}
+
 /// Runs the reference's binary `exe` for `test` (our code: no sandbox, but limits) and returns its witnesses, cached
-/// under the grader's build by the binary's hash, so a batch or the grader's own tests pay once. Throws when the
-/// reference fails its own test or reports no witness: the grader cannot grade that test honestly.
-reference_run reference_for(const grade_options& options, const fs::path& exe, const manifest_test& test,
-                            std::size_t index, bool on_gpu) {
-  const fs::path cache = options.build / "witnesses" / sha256_hex(read_text(exe)).substr(0, 24);
-  const fs::path records_file = cache / (std::to_string(index) + ".bin");
-  const fs::path seconds_file = cache / (std::to_string(index) + ".seconds");
+/// in `cache` (witness_cache) by the test's name. Throws when the reference fails its own test or reports no witness:
+/// the grader cannot grade that test honestly.
+reference_run reference_for(const fs::path& cache, const fs::path& exe, const manifest_test& test, bool on_gpu) {
+  const std::string key = sha256_hex(test.name).substr(0, 24);
+  const fs::path records_file = cache / (key + ".bin");
+  const fs::path seconds_file = cache / (key + ".seconds");
   reference_run ref;
   std::string error;
   if (fs::exists(records_file) && fs::exists(seconds_file)) {
@@ -899,6 +888,7 @@ grade_report grade_submission(const grade_options& options, const submission_sou
     }
   }
   std::vector<reference_run> references;
+  std::map<fs::path, fs::path> caches;  // reference binary -> its witness cache (one hash per binary)
   double reference_seconds = 0;
   for (std::size_t i = 0; i < ctx.m.tests.size(); ++i) {
     if (!selected(ctx.m.tests[i])) {
@@ -907,7 +897,8 @@ grade_report grade_submission(const grade_options& options, const submission_sou
     }
     const bool on_gpu = ctx.m.tests[i].kind == "gpu" && options.use_gpu && !ctx.cpu_only;
     const fs::path exe = options.build / "tests" / test_binary(ctx, "solutions", on_gpu);
-    references.push_back(reference_for(options, exe, ctx.m.tests[i], i, on_gpu));
+    if (!caches.contains(exe)) caches[exe] = witness_cache(options, exe);
+    references.push_back(reference_for(caches[exe], exe, ctx.m.tests[i], on_gpu));
     reference_seconds += references.back().seconds;
   }
 

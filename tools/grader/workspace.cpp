@@ -21,6 +21,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool is_root() { return ::geteuid() == 0; }
+
+}  // namespace
+
 std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::stringstream s;
@@ -28,21 +32,13 @@ std::string read_text(const fs::path& file) {
   return s.str();
 }
 
-/// Copies one file unless the copy already holds the same bytes (mtimes then stay, and ninja rebuilds nothing).
-void copy_if_different(const fs::path& from, const fs::path& to) {
-  const std::string bytes = read_text(from);
-  if (fs::is_regular_file(fs::symlink_status(to)) && read_text(to) == bytes) return;
-  fs::create_directories(to.parent_path());
-  fs::remove(to);  // never write through a link
-  std::ofstream out(to, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  if (!out) throw std::runtime_error("cannot write " + to.string());
-  ::chmod(to.c_str(), 0644);
+void write_if_different(const fs::path& file, const std::string& contents) {
+  if (fs::is_regular_file(fs::symlink_status(file)) && read_text(file) == contents) return;
+  fs::remove(file);  // never write through a symlink someone left there
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << contents;
+  if (!out) throw std::runtime_error("cannot write " + file.string());
 }
-
-bool is_root() { return ::geteuid() == 0; }
-
-}  // namespace
 
 graded_workspace workspace_for(const fs::path& grade_build) {
   graded_workspace ws;
@@ -112,7 +108,11 @@ void prepare_workspace(const fs::path& checkout, const graded_workspace& ws, std
       copies.emplace_back(e.path(), ws.source / "tests" / name);
     }
   }
-  for (const auto& [from, to] : copies) copy_if_different(from, to);
+  for (const auto& [from, to] : copies) {
+    fs::create_directories(to.parent_path());
+    write_if_different(to, read_text(from));
+    ::chmod(to.c_str(), 0644);
+  }
   if (ws.separate_users) {
     for (const fs::directory_entry& e : fs::recursive_directory_iterator(ws.source)) {
       if (e.is_directory()) ::chmod(e.path().c_str(), 0755);

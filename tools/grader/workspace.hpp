@@ -48,6 +48,13 @@ const std::vector<std::string>& public_sources();
 /// std::runtime_error when configuring fails.
 void prepare_workspace(const std::filesystem::path& checkout, const graded_workspace& ws, std::ostream& log);
 
+/// A file's bytes ("" when it cannot be read).
+std::string read_text(const std::filesystem::path& file);
+
+/// Writes `contents` to `file` unless it already holds exactly that, so ninja rebuilds nothing needlessly. Never
+/// writes through a link someone left there. Throws std::runtime_error when it cannot write.
+void write_if_different(const std::filesystem::path& file, const std::string& contents);
+
 /// Makes `path` and everything below it belong to `uid` (no-op when we are not root).
 void chown_tree(const std::filesystem::path& path, uid_t uid);
 
