@@ -79,8 +79,8 @@ static bool ws_attack_forge() {
   return all.find("--list") == std::string::npos;
 }
 static void ws_attack_claim_passed() {
-  std::printf("===============================================================================\n"
-              "All tests passed (42 assertions in 1 test case)\n\n");
+  // What Catch2's compact reporter prints when a test passes (the grader runs it with --reporter compact).
+  std::printf("Passed 1 test case with 42 assertions.\n");
   std::fflush(stdout);
   _exit(0);
 }
@@ -147,7 +147,7 @@ TEST_CASE("a test that replaces the test binary for the tests after it changes n
 static bool ws_attack_replace() {
   char self[PATH_MAX] = {};
   if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return false;
-  const char script[] = "#!/bin/sh\necho 'All tests passed (1 assertion in 1 test case)'\nexit 0\n";
+  const char script[] = "#!/bin/sh\necho 'Passed 1 test case with 1 assertion.'\nexit 0\n";
   for (const char* target : {static_cast<const char*>(self), "./lab01_graded_cudacpu_tests"}) {
     unlink(target);
     if (FILE* f = std::fopen(target, "w")) {
