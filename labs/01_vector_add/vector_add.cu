@@ -18,6 +18,7 @@
 
 #include <ws/cuda_check.hpp>
 
+#include "lab01_manifest.hpp"  // the versions, generated from lab.json
 #include "vector_add.h"
 
 namespace lab01 {
@@ -77,7 +78,9 @@ void launch_saxpy_grid_stride(float alpha, const float* x, const float* y, float
 // ---------------------------------------------------------------------------------------------------------------
 // Dispatcher and host wrapper
 
-std::vector<std::string_view> saxpy_versions() { return {"one_per_thread", "grid_stride"}; }
+std::vector<std::string_view> saxpy_versions() {
+  return {manifest::saxpy_versions.begin(), manifest::saxpy_versions.end()};
+}
 
 void launch_saxpy(std::string_view version, float alpha, const float* x, const float* y, float* out, int n,
                   int block_size) {

@@ -56,7 +56,8 @@ graded_workspace workspace_for(const fs::path& grade_build) {
 
 const std::vector<std::string>& public_sources() {
   // What `cmake -DWS_GRADED_ONLY=ON` reads, and what the labs' test files include. Not solutions/, not labs/ (the
-  // grader writes each submission into the build), not build/, not tools/grader/.
+  // grader writes each submission into the build; only the manifests are copied, below), not build/, not
+  // tools/grader/.
   static const std::vector<std::string> files = {
       "CMakeLists.txt", "cmake",          "common",          "tools/CMakeLists.txt", "tools/cudacpu_translate",
       "tests/CMakeLists.txt", "tests/support"};
@@ -106,6 +107,12 @@ void prepare_workspace(const fs::path& checkout, const graded_workspace& ws, std
     const std::string name = e.path().filename().string();
     if (e.is_regular_file() && name.starts_with("lab") && name.ends_with(".cpp")) {
       copies.emplace_back(e.path(), ws.source / "tests" / name);
+    }
+  }
+  // Each lab's manifest (public: labs/ holds the same copy), where cmake/WsLab.cmake reads it in this build.
+  for (const fs::directory_entry& e : fs::directory_iterator(checkout / "solutions")) {
+    if (e.is_directory() && fs::is_regular_file(e.path() / "lab.json")) {
+      copies.emplace_back(e.path() / "lab.json", ws.source / "labs" / e.path().filename() / "lab.json");
     }
   }
   for (const auto& [from, to] : copies) {
