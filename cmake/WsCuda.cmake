@@ -1,21 +1,35 @@
 # Optional native CUDA. Sets WS_HAVE_CUDA.
 #
-# WS_CUDA=AUTO (default) builds the cuda backend when nvcc is found, OFF never does, ON requires it.
+# WS_CUDA=AUTO (default) builds the cuda backend when nvcc is found AND a GPU is visible (nvidia-smi lists one): a
+# learner's laptop with the toolkit but no GPU builds only what runs there. TOOLKIT builds it whenever nvcc is found
+# (CI: every .cu file must compile with nvcc, GPU or not), ON requires nvcc, OFF never builds it.
 # CMAKE_CUDA_ARCHITECTURES defaults to "native" when a GPU is visible, else to two modern architectures,
 # and only when the user did not set it.
 include(CheckLanguage)
 
-set(WS_CUDA AUTO CACHE STRING "Build the native CUDA backend: AUTO, ON or OFF")
-set_property(CACHE WS_CUDA PROPERTY STRINGS AUTO ON OFF)
+set(WS_CUDA AUTO CACHE STRING "Build the native CUDA backend: AUTO (nvcc and a GPU), TOOLKIT (nvcc), ON or OFF")
+set_property(CACHE WS_CUDA PROPERTY STRINGS AUTO TOOLKIT ON OFF)
+if(NOT WS_CUDA MATCHES "^(AUTO|TOOLKIT|ON|OFF)$")
+  message(FATAL_ERROR "WS_CUDA must be AUTO, TOOLKIT, ON or OFF (got '${WS_CUDA}')")
+endif()
+
+# Is a GPU visible? (nvidia-smi comes with the driver; without a driver there is no usable GPU either.)
+execute_process(COMMAND nvidia-smi -L RESULT_VARIABLE ws_smi_result OUTPUT_VARIABLE ws_smi_out
+                ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(WS_GPU_VISIBLE OFF)
+if(ws_smi_result EQUAL 0 AND ws_smi_out MATCHES "GPU")
+  set(WS_GPU_VISIBLE ON)
+endif()
 
 set(WS_HAVE_CUDA OFF)
-if(NOT WS_CUDA STREQUAL "OFF")
+if(WS_CUDA STREQUAL "AUTO" AND NOT WS_GPU_VISIBLE)
+  message(STATUS "WarpSpeed: no GPU visible (nvidia-smi lists none), so the native CUDA backend is not built; "
+                 "-DWS_CUDA=TOOLKIT builds it anyway")
+elseif(NOT WS_CUDA STREQUAL "OFF")
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
-      execute_process(COMMAND nvidia-smi -L RESULT_VARIABLE smi_result OUTPUT_VARIABLE smi_out
-                      ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
-      if(smi_result EQUAL 0 AND smi_out MATCHES "GPU")
+      if(WS_GPU_VISIBLE)
         set(CMAKE_CUDA_ARCHITECTURES native)
       else()
         # No GPU visible: Ampere and Hopper cubins (the compute_90 PTX also JIT-compiles on newer GPUs).
