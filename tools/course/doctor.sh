@@ -46,11 +46,8 @@ _ws_doctor_executable() {
   if [[ ! -f $build/CMakeCache.txt || ( ! -f $build/build.ninja && ! -f $build/Makefile ) ]] &&
      _ws_doctor_worth_configuring "$root" "$failed_stamp"; then
     _ws_doctor_say "doctor: configuring build/default to build ws_doctor (log: $log)"
-    if [[ -f $root/CMakePresets.json ]] && grep -q '"name": *"default"' "$root/CMakePresets.json"; then
-      (cd "$root" && cmake --preset default) >>"$log" 2>&1
-    else
-      cmake -S "$root" -B "$build" >>"$log" 2>&1
-    fi || { mkdir -p "$standalone" && : >"$failed_stamp"; }
+    # The same configure as every other command (tools/course/lib.sh); its log is build/.configure-default.log.
+    ws_try_configure default 2>>"$log" || { mkdir -p "$standalone" && : >"$failed_stamp"; }
   fi
   if [[ -f $build/build.ninja || -f $build/Makefile ]] && cmake --build "$build" --target ws_doctor >>"$log" 2>&1 &&
      [[ -x $build/tools/doctor/ws_doctor ]]; then

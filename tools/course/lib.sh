@@ -26,17 +26,24 @@ ws_missing_packages() {
   done
 }
 
-# ws_configure PRESET: configures build/PRESET once (cmake re-runs itself later when CMakeLists change).
-ws_configure() {
+# ws_try_configure PRESET: configures build/PRESET once (cmake re-runs itself later when CMakeLists change); on
+# failure returns 1 and leaves cmake's output in build/.configure-PRESET.log. Every ./course command that needs a
+# build configures through here (or ws_configure), doctor and nvcc-cpu included. Messages go to stderr, so a
+# command's stdout (doctor --json) stays clean.
+ws_try_configure() {
   local preset="$1" dir="$WS_ROOT/build/$1"
-  if [[ ! -f "$dir/CMakeCache.txt" || ! -f "$dir/build.ninja" ]]; then
-    ws_info "Configuring (cmake --preset $preset)"
-    mkdir -p "$WS_ROOT/build" || ws_die "cannot create $WS_ROOT/build"  # a fresh clone has none (it is ignored)
-    (cd "$WS_ROOT" && cmake --preset "$preset" >"$WS_ROOT/build/.configure-$preset.log" 2>&1) || {
-      cat "$WS_ROOT/build/.configure-$preset.log" >&2
-      ws_die "cmake could not configure the build (log above). Try ./course doctor."
-    }
-  fi
+  [[ -f "$dir/CMakeCache.txt" && -f "$dir/build.ninja" ]] && return 0
+  ws_info "Configuring (cmake --preset $preset)" >&2
+  mkdir -p "$WS_ROOT/build" || return 1  # a fresh clone has none (it is ignored)
+  (cd "$WS_ROOT" && cmake --preset "$preset" >"$WS_ROOT/build/.configure-$preset.log" 2>&1)
+}
+
+# ws_configure PRESET: ws_try_configure, or dies showing cmake's log.
+ws_configure() {
+  local preset="$1"
+  ws_try_configure "$preset" && return 0
+  [[ -f "$WS_ROOT/build/.configure-$preset.log" ]] && cat "$WS_ROOT/build/.configure-$preset.log" >&2
+  ws_die "cmake could not configure the build (log above). Try ./course doctor."
 }
 
 # ws_build PRESET [TARGET...]: configures if needed and builds, with the compiler's output only on failure.

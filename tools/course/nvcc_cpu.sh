@@ -4,7 +4,7 @@
 #
 # Each .cu is translated by ws_cudacpu_translate (line numbers kept, so errors name your file) and compiled with g++
 # against the CPU backend's stand-in CUDA headers; the program links the runtime library ws_cudacpu. Both come from
-# a CMake build this command makes on demand in build/nvcc-cpu-<mode> (mode = none, memory or races). GPU-only
+# the build of the preset `./course check --check <mode>` uses (build/cpu-only, build/check-memory or build/check-races). GPU-only
 # nvcc flags (-arch, -gencode, -G, -lineinfo, ...) are accepted and ignored. Sourced by ./course; self-contained
 # except for the message helpers of lib.sh, which it defines itself when they are missing.
 
@@ -40,25 +40,16 @@ _nvcc_cpu_run() {
   "$@"
 }
 
-# _nvcc_cpu_tools MODE: builds the translator and runtime for MODE (once) and sets _nvcc_cpu_translator,
-# _nvcc_cpu_runtime, _nvcc_cpu_includes and _nvcc_cpu_defines from build/nvcc-cpu-MODE/cudacpu-tools.txt.
+# _nvcc_cpu_tools MODE: builds the translator and runtime for MODE (once, in the preset ./course check --check MODE
+# uses: cpu-only, check-memory or check-races) and sets _nvcc_cpu_translator, _nvcc_cpu_runtime, _nvcc_cpu_includes
+# and _nvcc_cpu_defines from build/<preset>/cudacpu-tools.txt.
 _nvcc_cpu_tools() {
-  local mode="$1" root="$2"
-  local dir="$root/build/nvcc-cpu-$mode"
-  mkdir -p "$dir" || ws_die "cannot create $dir"
+  local mode="$1" root="$2" preset=cpu-only
+  [[ $mode != none ]] && preset="check-$mode"
+  local dir="$root/build/$preset"
+  command -v cmake >/dev/null || ws_die "cmake is not installed (./course setup installs what the course needs)"
+  ws_configure "$preset" >&2
   local log="$dir/nvcc-cpu.log"
-  if [[ ! -f "$dir/CMakeCache.txt" ]]; then
-    command -v cmake >/dev/null || ws_die "cmake is not installed (./course setup installs what the course needs)"
-    local generator=()
-    command -v ninja >/dev/null && generator=(-G Ninja)
-    ws_info "Configuring the CPU backend for nvcc-cpu (mode $mode, first time only)"
-    if ! _nvcc_cpu_run cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DWS_CUDA=OFF "-DWS_CUDACPU_CHECK=$mode" >"$log" 2>&1; then
-      tail -n 30 "$log" >&2
-      rm -f "$dir/CMakeCache.txt"  # configure again next time rather than trust a half-made build
-      ws_die "cmake could not configure $dir (log: $log). Try ./course doctor."
-    fi
-  fi
   if ! _nvcc_cpu_run cmake --build "$dir" --target ws_cudacpu ws_cudacpu_translate >"$log" 2>&1; then
     grep -E -m1 -A12 'error' "$log" >&2 || tail -n 30 "$log" >&2
     ws_die "could not build the CPU backend runtime and translator (log: $log)"
