@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,7 +26,14 @@
 using namespace ws_e2e;
 
 TEST_CASE("the reference solution of every lab gets full marks", "[grader][e2e]") {
-  for (const std::string lab : {"01", "02", "03", "04"}) {
+  // Every lab the course has: a folder solutions/NN_name with a manifest (no list to keep by hand).
+  std::vector<std::string> labs;
+  for (const fs::directory_entry& e : fs::directory_iterator(k_root / "solutions")) {
+    if (fs::is_regular_file(e.path() / "lab.json")) labs.push_back(e.path().filename().string().substr(0, 2));
+  }
+  std::sort(labs.begin(), labs.end());
+  REQUIRE(labs.size() >= 4);
+  for (const std::string& lab : labs) {
     DYNAMIC_SECTION("lab " << lab) {
       temp_dir dir;
       copy_solution(lab, dir.path);
