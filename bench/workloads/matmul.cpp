@@ -283,7 +283,7 @@ void run(bench::session& s) {
   };
   const std::string backend(bench::gpu_backend);
   s.heading(real ? "GPU (FP32 unless marked; % roof = share of the FP32 or the tensor-core peak)"
-                 : "GPU versions on the CPU backend (N = 256 only: every CUDA thread is a fiber here)");
+                 : "GPU versions on the CPU backend (small N only: every CUDA thread is a fiber here)");
   if (reference_tree) {
     measure_gpu<float>(s, {.name = "sgemm", .library = "cublas", .backend = backend, .max_predicted_ms = 3000},
                        gpu_shapes(4), cublas_sgemm);
