@@ -37,4 +37,12 @@ else()
   target_compile_definitions(ws_viz PRIVATE WS_STB_IMAGE_WRITE_IMPLEMENTATION)  # header-only stb: main.cpp has it
 endif()
 target_compile_definitions(ws_viz PRIVATE WS_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+# The workloads ./course bench knows, for the live panel: every workload a lab's manifest lists (cmake/WsLab.cmake
+# collects them; the labs are added before visualizer/). Without any, the matmul benchmark, which always exists.
+get_property(ws_viz_workloads GLOBAL PROPERTY WS_BENCH_WORKLOADS)
+if(NOT ws_viz_workloads)
+  set(ws_viz_workloads matmul)
+endif()
+list(JOIN ws_viz_workloads "," ws_viz_workloads_joined)
+target_compile_definitions(ws_viz PRIVATE WS_BENCH_WORKLOADS="${ws_viz_workloads_joined}")
 ws_set_warnings(ws_viz)

@@ -5,8 +5,9 @@
 ///     ws_viz [--results FILE]... [--panel NAME] [--screenshot OUT.png] [--root DIR] [--size WxH]
 ///
 /// The frame loop follows Dear ImGui's examples/example_glfw_opengl3/main.cpp: setup, then per frame poll events,
-/// new frame, the panel, render, swap; then shutdown. Without --results it shows the newest file of
-/// <root>/bench/results/. A file that cannot be loaded is named in red at the top and on stderr; the app still runs.
+/// new frame, the panel, render, swap; then shutdown. Without --results it opens every file of <root>/build/bench/
+/// (the learner's latest `./course bench` runs, newest first), never the committed samples of bench/results/ (give
+/// those with --results). A file that cannot be loaded is named in red at the top and on stderr; the app still runs.
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
@@ -59,7 +60,7 @@ struct options {
 constexpr const char* usage =
     "usage: ws_viz [--results FILE]... [--panel NAME] [--screenshot OUT.png] [--root DIR] [--size WxH]\n"
     "  --results FILE       a results file (./course bench NAME --json FILE); repeat to compare files.\n"
-    "                       Default: the newest file of <root>/bench/results/\n"
+    "                       Default: every file of <root>/build/bench/ (your latest ./course bench runs)\n"
     "  --panel NAME         the panel to show first: dashboard, roofline, compare, live, explorer\n"
     "  --screenshot OUT.png render that panel without showing a window, write it as a PNG, and exit\n"
     "  --root DIR           the course checkout (default: found from the current folder)\n"
@@ -201,13 +202,14 @@ int main(int argc, char** argv) {
   if (!opt.results.empty()) {
     for (const fs::path& p : opt.results) app.add_file(p);
   } else {
-    const std::vector<fs::path> found = ws_viz::results_in(app.root / "bench" / "results");
+    const fs::path latest = app.root / "build" / "bench";
+    const std::vector<fs::path> found = ws_viz::results_in(latest);
     if (found.empty()) {
-      app.load_errors.push_back("no results files in " + (app.root / "bench" / "results").string() +
-                                ": run ./course bench matmul --json FILE, then ./course viz --results FILE");
-    } else {
-      app.add_file(found.front());
+      app.load_errors.push_back("no results files in " + latest.string() +
+                                ": run ./course bench NAME (it writes build/bench/NAME.json), or give a file with "
+                                "--results (bench/results/ has recorded ones)");
     }
+    for (const fs::path& p : found) app.add_file(p);
   }
   for (const std::string& e : app.load_errors) std::cerr << "ws_viz: " << e << "\n";
   if (!app.files.empty()) {

@@ -46,9 +46,9 @@ std::string fmt_speedup(double s) {
   return group_thousands(fmt("%.0f", s)) + "x";
 }
 
-std::string size_label(const std::string& workload, long long m) {
-  return (workload == "matmul" ? "N = " : "n = ") + std::to_string(m);
-}
+std::string size_label(const shape_t& size) { return shape_label(size); }
+
+const char* metric_unit(metric k) { return k == metric::gbps ? "GB/s" : "GFLOP/s"; }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
@@ -72,12 +72,13 @@ void label(const char* text) {
   ImGui::SameLine();
 }
 
-void size_picker(const std::string& workload, long long& size, const std::vector<long long>& sizes, const char* id) {
+void size_picker(shape_t& size, const std::vector<shape_t>& sizes, const char* id) {
   label("size");
-  ImGui::SetNextItemWidth(combo_width(size_label(workload, size)));
-  if (ImGui::BeginCombo(id, size_label(workload, size).c_str())) {
-    for (const long long m : sizes) {
-      if (ImGui::Selectable(size_label(workload, m).c_str(), m == size)) size = m;
+  ImGui::SetNextItemWidth(combo_width(size_label(size)));
+  if (ImGui::BeginCombo(id, size_label(size).c_str())) {
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const std::string name = size_label(sizes[i]) + "##" + std::to_string(i);
+      if (ImGui::Selectable(name.c_str(), sizes[i] == size)) size = sizes[i];
     }
     ImGui::EndCombo();
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "data/analysis.hpp"
 #include "data/results.hpp"
 #include "panel.hpp"
 
@@ -33,8 +34,11 @@ std::string with_commas(std::int64_t v);
 /// thousands separated so a newcomer reads 183,329 and not 18,3329.
 std::string fmt_speedup(double s);
 
-/// A problem size as the lesson writes it: "N = 1024" for matmul (N x N matrices), "n = 16777216" otherwise.
-std::string size_label(const std::string& workload, long long m);
+/// A problem size as a label: "n=2^26", "512x512x512", "4096x1000" (analysis::shape_label).
+std::string size_label(const shape_t& size);
+
+/// The unit of a headline metric: "GB/s" or "GFLOP/s".
+const char* metric_unit(metric k);
 
 /// Replaces every @p from in @p s with @p to (left to right, never rescanning what it put in).
 void replace_all(std::string& s, const std::string& from, const std::string& to);
@@ -43,15 +47,15 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 /// already say where they ran ("OpenBLAS sgemm", "cuBLAS sgemm"), so they get no prefix.
 std::string side_name(const record& r);
 
-/// A combo's width that shows @p text whole ("N = 1024" and "n = 16777216" alike).
+/// A combo's width that shows @p text whole ("512x512x512" and "n=2^26" alike).
 float combo_width(const std::string& text);
 
 /// A label in front of its widget (ImGui puts labels after, which reads backwards in a toolbar).
 void label(const char* text);
 
-/// The "size" combo: @p size among @p sizes, each shown as size_label(@p workload, m), as wide as the current
-/// choice needs. @p id is the combo's hidden ImGui id ("##dash_size").
-void size_picker(const std::string& workload, long long& size, const std::vector<long long>& sizes, const char* id);
+/// The "size" combo: @p size among @p sizes, each shown as size_label, as wide as the current choice needs.
+/// @p id is the combo's hidden ImGui id ("##dash_size").
+void size_picker(shape_t& size, const std::vector<shape_t>& sizes, const char* id);
 
 /// The "file" combo: picks app.selected_file among app.files (the single-file panels' shared choice). @p id is the
 /// combo's hidden ImGui id ("##dash_file"); each panel keeps its own.

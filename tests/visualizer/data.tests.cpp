@@ -1,6 +1,7 @@
 /// @file data.tests.cpp
-/// @brief Tests of the visualizer's data layer (ws_viz_data): loading results files and their errors, the analysis
-/// the panels show, lab 03's execution model, and the benchmark runner on fake benchmarks written by the tests.
+/// @brief Tests of the visualizer's data layer (ws_viz_data): loading results files (schema v2, and v1 converted)
+/// and their errors, the analysis the panels show (roofs, the roofline's invariant, speedups), the explorer's
+/// execution models (lab 03's tiles, lab 05's reduction tree), and the benchmark runner on fake benchmarks.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -30,6 +31,9 @@ const fs::path source_dir = WS_SOURCE_DIR;
 const fs::path fixtures = source_dir / "tests/visualizer/fixtures";
 const fs::path committed_cpu = source_dir / "bench/results/matmul-cpu-amd-epyc-zen4-2vcpu.json";
 const fs::path handmade_gpu = fixtures / "gpu-h100-handmade.json";
+const fs::path reduce_v2 = fixtures / "reduce-v2-handmade.json";
+
+ws_viz::shape_t cube(long long n) { return {{"m", n}, {"n", n}, {"k", n}}; }
 
 ws_viz::results_file load_or_fail(const fs::path& path) {
   ws_viz::load_result loaded = ws_viz::load_results(path);
@@ -51,6 +55,8 @@ ws_viz::record matmul_record(const std::string& version, const std::string& back
   r.dtype = dtype;
   r.median_ms = 1.0;
   r.gflops = 2.0 * static_cast<double>(size * size * size) / 1e6;
+  r.shape = cube(size);
+  ws_viz::v1_flops_and_bytes(r);
   return r;
 }
 
@@ -117,7 +123,9 @@ pid_t read_pid(const fs::path& file) {
 TEST_CASE("the committed CPU results file loads with its machine, records and label", "[visualizer][data]") {
   const ws_viz::results_file f = load_or_fail(committed_cpu);
   CHECK(f.label == "AMD EPYC (matmul-cpu-amd-epyc-zen4-2vcpu)");
+  CHECK(f.schema == 1);
   CHECK(f.machine.backend == "cpu");
+  CHECK_FALSE(f.machine.cpu_bandwidth_gbs.has_value());  // v1: no measured bandwidth
   CHECK(f.machine.cores == 2);
   CHECK_FALSE(f.machine.gpu_name.has_value());
   CHECK_FALSE(f.machine.gpu_peak_gflops_fp32.has_value());
@@ -133,6 +141,87 @@ TEST_CASE("the committed CPU results file loads with its machine, records and la
   CHECK_THAT(first.median_ms, WithinRel(0.3347115, 1e-12));
 }
 
+TEST_CASE("a v1 record is converted once on load: shape, FLOP, compulsory bytes, GB/s, reference", "[visualizer][data]") {
+  const ws_viz::results_file f = load_or_fail(committed_cpu);
+  const ws_viz::record& naive = f.records[2];
+  REQUIRE(naive.version == "naive");
+  CHECK(naive.implementation == "reference");  // v1 "ours" was written from solutions/
+  CHECK(naive.status == "ok");
+  CHECK(naive.timed());
+  CHECK(naive.shape == cube(256));
+  CHECK(naive.flops == 2.0 * 256 * 256 * 256);
+  CHECK(naive.bytes == 4.0 * 3 * 256 * 256);
+  CHECK_THAT(naive.gbps, WithinRel(naive.bytes / (naive.median_ms * 1e-3) / 1e9, 1e-12));
+  CHECK(f.records[0].implementation == "openblas");
+
+  ws_viz::record saxpy;
+  saxpy.workload = "saxpy";
+  saxpy.m = 1 << 20;
+  saxpy.n = saxpy.k = 1;
+  saxpy.median_ms = 0.5;
+  ws_viz::v1_flops_and_bytes(saxpy);
+  CHECK(saxpy.flops == 2.0 * (1 << 20));
+  CHECK(saxpy.bytes == 12.0 * (1 << 20));
+  ws_viz::record add = saxpy;
+  add.workload = "vector_add";
+  ws_viz::v1_flops_and_bytes(add);
+  CHECK(add.flops == 1.0 * (1 << 20));
+  CHECK(add.bytes == 12.0 * (1 << 20));
+  // A streamed v1 line converts the same way.
+  std::string error;
+  const auto streamed = ws_viz::parse_record(naive_record_json, error);
+  REQUIRE(streamed.has_value());
+  CHECK(streamed->implementation == "reference");
+  CHECK(streamed->bytes == 4.0 * 3 * 256 * 256);
+}
+
+TEST_CASE("a v2 file loads with its measured bandwidths, shapes, and untimed records kept", "[visualizer][data]") {
+  const ws_viz::results_file f = load_or_fail(reduce_v2);
+  CHECK(f.schema == 2);
+  CHECK(f.machine.cpu_bandwidth_gbs == 40.0);
+  CHECK(f.machine.cpu_bandwidth_gbs_1thread == 20.0);
+  CHECK(f.machine.gpu_bandwidth_measured_gbs == 3000.0);
+  CHECK(ws_viz::workloads(f) == std::vector<std::string>{"reduce", "softmax"});
+  REQUIRE(ws_viz::sizes(f, "reduce").size() == 2);
+  CHECK(ws_viz::shape_label(ws_viz::sizes(f, "reduce")[1]) == "n=2^26");
+  CHECK(ws_viz::shape_label(ws_viz::sizes(f, "softmax")[0]) == "4096x1000");  // the file's order, not sorted
+  CHECK(ws_viz::shape_label(cube(512)) == "512x512x512");
+  CHECK(ws_viz::shape_label({{"n", 1000}}) == "n=1000");
+  CHECK(ws_viz::size_axis_name({cube(256)}) == "m = n = k");
+  CHECK(ws_viz::size_axis_name(ws_viz::sizes(f, "softmax")) == "rows x cols");
+
+  const ws_viz::shape_t big{{"n", 1LL << 26}};
+  const ws_viz::record* starter = ws_viz::find(f, "reduce", "naive (yours)", big);
+  REQUIRE(starter != nullptr);
+  CHECK(starter->status == "starter");
+  CHECK_FALSE(starter->timed());
+  CHECK_FALSE(ws_viz::speedup(f, *starter).has_value());
+  const ws_viz::record* wrong = ws_viz::find(f, "reduce", "warp_shuffle (yours)", big);
+  REQUIRE(wrong != nullptr);
+  CHECK(wrong->status == "wrong");
+  CHECK_FALSE(ws_viz::percent_of_roof(f.machine, *wrong, ws_viz::metric::gbps).has_value());
+
+  // Yours, the reference and the library side by side, named from their implementation.
+  CHECK(ws_viz::series(f, "reduce") ==
+        std::vector<std::string>{"naive (reference)", "naive (yours)", "pairwise (reference)",
+                                 "simd_omp (reference, 2 threads)", "interleaved (reference)",
+                                 "sequential (yours)", "sequential (reference)", "warp_shuffle (yours)",
+                                 "CUB DeviceReduce::Sum"});
+
+  // A bad status and a v2 record without a shape are named.
+  scratch_dir dir("v2bad");
+  std::string line = R"({"workload": "reduce", "version": "x", "backend": "cpu", "implementation": "yours",)"
+                     R"( "threads": 1, "dtype": "f32", "repeats": 0, "median_ms": 0, "min_ms": 0, "max_ms": 0,)"
+                     R"( "gflops": 0, "correct": false, "flops": 1, "bytes": 4, "gbps": 0, "status": "done"})";
+  const fs::path bad = dir.write("bad.json", R"({"schema": "warpspeed-bench-2", "machine": {}, "results": [)" + line +
+                                                 "]}");
+  CHECK(ws_viz::load_results(bad).error == bad.string() + ": record 1: \"status\" is 'done', expected ok, wrong or starter");
+  line.replace(line.find("\"done\""), 6, "\"ok\"");
+  const fs::path no_shape = dir.write("no_shape.json", R"({"schema": "warpspeed-bench-2", "machine": {}, "results": [)" +
+                                                           line + "]}");
+  CHECK(ws_viz::load_results(no_shape).error == no_shape.string() + ": record 1 has no \"shape\"");
+}
+
 TEST_CASE("the hand-made GPU fixture loads with the GPU's name in its label", "[visualizer][data]") {
   const ws_viz::results_file f = load_or_fail(handmade_gpu);
   CHECK(f.label == "Fixture GPU (not measured) (gpu-h100-handmade)");
@@ -140,7 +229,7 @@ TEST_CASE("the hand-made GPU fixture loads with the GPU's name in its label", "[
   CHECK(f.machine.gpu_name == "Fixture GPU (not measured)");
   CHECK(f.records.size() == 45);  // (7 CPU + 8 GPU rows) x 3 sizes
   CHECK(ws_viz::workloads(f) == std::vector<std::string>{"matmul"});
-  CHECK(ws_viz::sizes(f, "matmul") == std::vector<long long>{256, 512, 1024});
+  CHECK(ws_viz::sizes(f, "matmul") == std::vector<ws_viz::shape_t>{cube(256), cube(512), cube(1024)});
 }
 
 TEST_CASE("each malformed file gives one line naming the file and the problem", "[visualizer][data]") {
@@ -154,7 +243,8 @@ TEST_CASE("each malformed file gives one line naming the file and the problem", 
   const fs::path missing = fixtures / "no-such-results.json";
   const bad_case c = GENERATE_COPY(
       bad_case{not_json, not_json.string() + ": not JSON (line 4"},
-      bad_case{wrong_schema, wrong_schema.string() + ": schema is 'warpspeed-bench-0', expected warpspeed-bench-1"},
+      bad_case{wrong_schema, wrong_schema.string() +
+                                 ": schema is 'warpspeed-bench-0', expected warpspeed-bench-2 or warpspeed-bench-1"},
       bad_case{bad_record, bad_record.string() + ": record 3 has no \"median_ms\""},
       bad_case{missing, missing.string() + ": no such file"},
       bad_case{fixtures, fixtures.string() + ": is a folder, not a results file"});
@@ -216,42 +306,51 @@ TEST_CASE("series are named per version and listed CPU ours, CPU libraries, GPU 
         std::vector<std::string>{"naive", "ikj", "blocked", "packed", "parallel (2 threads)",
                                  "OpenBLAS sgemm (1 thread)", "OpenBLAS sgemm (2 threads)"});
   CHECK(ws_viz::series(cpu, "saxpy").empty());
-  CHECK(ws_viz::series_name(matmul_record("wmma", "cuda", "ours", 256, "f16")) == "wmma (f16)");
+  CHECK(ws_viz::series_name(matmul_record("wmma", "cuda", "reference", 256, "f16")) == "wmma (f16)");
 }
 
 TEST_CASE("find returns the record of a series at a size, and nothing where a row was skipped",
           "[visualizer][data]") {
   const ws_viz::results_file cpu = load_or_fail(committed_cpu);
-  const ws_viz::record* packed = ws_viz::find(cpu, "matmul", "packed", 1024);
+  const ws_viz::record* packed = ws_viz::find(cpu, "matmul", "packed", cube(1024));
   REQUIRE(packed != nullptr);
   CHECK_THAT(packed->median_ms, WithinRel(24.2230005, 1e-9));
-  CHECK(ws_viz::find(cpu, "matmul", "naive", 2048) == nullptr);
+  CHECK(ws_viz::find(cpu, "matmul", "naive", cube(2048)) == nullptr);
   const ws_viz::results_file gpu = load_or_fail(handmade_gpu);
-  const ws_viz::record* gpu_naive = ws_viz::find(gpu, "matmul", "naive (GPU)", 512);
+  const ws_viz::record* gpu_naive = ws_viz::find(gpu, "matmul", "naive (GPU)", cube(512));
   REQUIRE(gpu_naive != nullptr);
   CHECK(gpu_naive->backend == "cuda");
-  CHECK(ws_viz::find(gpu, "matmul", "naive", 512)->backend == "cpu");
+  CHECK(ws_viz::find(gpu, "matmul", "naive", cube(512))->backend == "cpu");
 }
 
-TEST_CASE("speedup is measured against single-thread CPU naive at the same size", "[visualizer][data]") {
+TEST_CASE("speedup is measured against the file's first single-thread CPU series at the same size",
+          "[visualizer][data]") {
   const ws_viz::results_file cpu = load_or_fail(committed_cpu);
-  const ws_viz::record& packed = *ws_viz::find(cpu, "matmul", "packed", 1024);
-  REQUIRE(ws_viz::speedup_vs_cpu_naive(cpu, packed).has_value());
-  CHECK_THAT(*ws_viz::speedup_vs_cpu_naive(cpu, packed), WithinRel(3579.192897 / 24.2230005, 1e-9));
-  const ws_viz::record& naive = *ws_viz::find(cpu, "matmul", "naive", 256);
-  CHECK_THAT(*ws_viz::speedup_vs_cpu_naive(cpu, naive), WithinRel(1.0, 1e-12));
+  CHECK(ws_viz::baseline_series(cpu, "matmul") == "naive");  // the first record is a library's: skipped
+  const ws_viz::record& packed = *ws_viz::find(cpu, "matmul", "packed", cube(1024));
+  REQUIRE(ws_viz::speedup(cpu, packed).has_value());
+  CHECK_THAT(*ws_viz::speedup(cpu, packed), WithinRel(3579.192897 / 24.2230005, 1e-9));
+  const ws_viz::record& naive = *ws_viz::find(cpu, "matmul", "naive", cube(256));
+  CHECK_THAT(*ws_viz::speedup(cpu, naive), WithinRel(1.0, 1e-12));
   // No naive row at 2048 (it was skipped): no baseline, no speedup.
-  CHECK_FALSE(ws_viz::speedup_vs_cpu_naive(cpu, *ws_viz::find(cpu, "matmul", "packed", 2048)).has_value());
+  CHECK_FALSE(ws_viz::speedup(cpu, *ws_viz::find(cpu, "matmul", "packed", cube(2048))).has_value());
 
   const ws_viz::results_file gpu = load_or_fail(handmade_gpu);
-  const ws_viz::record& tiled = *ws_viz::find(gpu, "matmul", "tiled", 1024);
-  CHECK_THAT(*ws_viz::speedup_vs_cpu_naive(gpu, tiled), WithinRel(5600.0 / 0.6, 1e-4));
+  const ws_viz::record& tiled = *ws_viz::find(gpu, "matmul", "tiled", cube(1024));
+  CHECK_THAT(*ws_viz::speedup(gpu, tiled), WithinRel(5600.0 / 0.6, 1e-4));
+
+  // Whatever the baseline is called; an untimed record before it (the learner's starter) is passed over.
+  const ws_viz::results_file red = load_or_fail(reduce_v2);
+  CHECK(ws_viz::baseline_series(red, "reduce") == "naive (reference)");
+  const ws_viz::record& cub = *ws_viz::find(red, "reduce", "CUB DeviceReduce::Sum", {{"n", 1LL << 26}});
+  CHECK_THAT(*ws_viz::speedup(red, cub), WithinRel(25.0 / 0.095, 1e-9));
+  CHECK_FALSE(ws_viz::baseline_series(red, "softmax").has_value());  // GPU only: no CPU baseline
 }
 
 TEST_CASE("percent of peak uses the matching peak, and none for the CPU backend", "[visualizer][data]") {
   const ws_viz::results_file gpu = load_or_fail(handmade_gpu);
   const auto percent = [&](const std::string& name) {
-    const ws_viz::record* r = ws_viz::find(gpu, "matmul", name, 1024);
+    const ws_viz::record* r = ws_viz::find(gpu, "matmul", name, cube(1024));
     REQUIRE(r != nullptr);
     const std::optional<double> p = ws_viz::percent_of_peak(gpu.machine, *r);
     REQUIRE(p.has_value());
@@ -263,41 +362,112 @@ TEST_CASE("percent of peak uses the matching peak, and none for the CPU backend"
   CHECK_THAT(percent("wmma (bf16)"), WithinRel(11.0, 1e-4));           // tensor-core peak
   CHECK_THAT(percent("cuBLAS gemmex (bf16)"), WithinRel(40.0, 1e-4));
 
-  const ws_viz::record cudacpu = matmul_record("tiled", "cudacpu", "ours", 256);
+  const ws_viz::record cudacpu = matmul_record("tiled", "cudacpu", "reference", 256);
   CHECK_FALSE(ws_viz::peak_gflops(gpu.machine, cudacpu).has_value());
   CHECK_FALSE(ws_viz::percent_of_peak(gpu.machine, cudacpu).has_value());
   const ws_viz::results_file cpu = load_or_fail(committed_cpu);
-  CHECK_FALSE(ws_viz::percent_of_peak(cpu.machine, matmul_record("tiled", "cuda", "ours", 256)).has_value());
+  CHECK_FALSE(ws_viz::percent_of_peak(cpu.machine, matmul_record("tiled", "cuda", "reference", 256)).has_value());
 }
 
-TEST_CASE("arithmetic intensity follows each version's loads", "[visualizer][data]") {
-  using ws_viz::arithmetic_intensity;
-  const double ideal_1024 = 1024.0 / 6.0;  // 2N^3 / (4 * 3N^2)
-  CHECK_THAT(arithmetic_intensity(matmul_record("naive", "cuda", "ours", 1024)), WithinRel(0.25, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("coalesced", "cuda", "ours", 1024)), WithinRel(0.25, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("naive", "cpu", "ours", 1024)), WithinRel(0.25, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("ikj", "cpu", "ours", 1024)), WithinRel(1.0 / 6.0, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("tiled", "cuda", "ours", 1024)), WithinRel(32.0 / 4, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("regblock_1d", "cuda", "ours", 1024)), WithinRel(16.0, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("warptiled", "cuda", "ours", 1024)), WithinRel(32.0, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("wmma", "cuda", "ours", 1024, "bf16")), WithinRel(64.0, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("sgemm", "cuda", "cublas", 1024)), WithinRel(ideal_1024, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("sgemm", "cpu", "openblas", 1024, "f32", 2)),
-             WithinRel(ideal_1024, 1e-12));
-  CHECK_THAT(arithmetic_intensity(matmul_record("packed", "cpu", "ours", 1024)), WithinRel(ideal_1024, 1e-12));
+TEST_CASE("memory roofs are the measured bandwidths of the record's side, never an assumed one",
+          "[visualizer][data]") {
+  const ws_viz::results_file red = load_or_fail(reduce_v2);
+  const ws_viz::shape_t big{{"n", 1LL << 26}};
+  const auto roof = [&](const std::string& name) {
+    const ws_viz::record* r = ws_viz::find(red, "reduce", name, big);
+    REQUIRE(r != nullptr);
+    return ws_viz::memory_roof_for(red.machine, *r);
+  };
+  CHECK(roof("naive (reference)").gbs == 20.0);                // 1 thread: cpu_bandwidth_gbs_1thread
+  CHECK(roof("simd_omp (reference, 2 threads)").gbs == 40.0);  // all threads: cpu_bandwidth_gbs
+  CHECK(roof("CUB DeviceReduce::Sum").gbs == 3000.0);          // measured, not the theoretical 3350
+  CHECK_FALSE(roof("CUB DeviceReduce::Sum").theoretical);
+
+  // v1 GPU file: the theoretical bandwidth, said so; v1 CPU file: no CPU roof, and why.
+  const ws_viz::results_file gpu = load_or_fail(handmade_gpu);
+  const ws_viz::memory_roof theoretical =
+      ws_viz::memory_roof_for(gpu.machine, *ws_viz::find(gpu, "matmul", "tiled", cube(1024)));
+  CHECK(theoretical.gbs == 3000.0);
+  CHECK(theoretical.theoretical);
+  const ws_viz::results_file cpu = load_or_fail(committed_cpu);
+  const ws_viz::memory_roof none =
+      ws_viz::memory_roof_for(cpu.machine, *ws_viz::find(cpu, "matmul", "naive", cube(256)));
+  CHECK_FALSE(none.gbs.has_value());
+  CHECK(none.missing == "no measured cpu_bandwidth_gbs_1thread in this file");
+  CHECK_FALSE(ws_viz::memory_roof_for(gpu.machine, matmul_record("tiled", "cudacpu", "reference", 256)).gbs);
+}
+
+TEST_CASE("intensity is the record's flops over bytes, and the bound follows the ridge", "[visualizer][data]") {
+  using ws_viz::intensity;
+  // v1 matmul, converted: 2N^3 / (4 * 3N^2) = N / 6 for every version alike (compulsory traffic).
+  CHECK_THAT(intensity(matmul_record("naive", "cpu", "reference", 1024)), WithinRel(1024.0 / 6.0, 1e-12));
+  CHECK_THAT(intensity(matmul_record("anything", "cuda", "cublas", 1024)), WithinRel(1024.0 / 6.0, 1e-12));
   // bf16 inputs, f32 output: 2N^3 / (2 * 2N^2 + 4N^2) = N / 4.
-  CHECK_THAT(arithmetic_intensity(matmul_record("gemmex", "cuda", "cublas", 1024, "bf16")),
-             WithinRel(1024.0 / 4, 1e-12));
-  // Blocked, N = 1024: B once, A twice (two 512-column blocks), C read and written 8 times (128-deep blocks).
-  CHECK_THAT(arithmetic_intensity(matmul_record("blocked", "cpu", "ours", 1024)),
-             WithinRel(2.0 * 1024 / (4.0 * (1 + 2 + 16)), 1e-12));
-  // A 16^3 problem cannot reach the tiled kernel's 8 FLOP/byte: capped at its ideal, 16 / 6.
-  CHECK_THAT(arithmetic_intensity(matmul_record("tiled", "cuda", "ours", 16)), WithinRel(16.0 / 6.0, 1e-12));
-  ws_viz::record saxpy = matmul_record("one_per_thread", "cuda", "ours", 1);
-  saxpy.workload = "saxpy";
-  saxpy.m = 1 << 20;
-  CHECK_THAT(arithmetic_intensity(saxpy), WithinRel(2.0 / 12.0, 1e-12));
-  CHECK(arithmetic_intensity(matmul_record("naive", "cuda", "ours", 0)) == 0.0);
+  CHECK_THAT(intensity(matmul_record("gemmex", "cuda", "cublas", 1024, "bf16")), WithinRel(1024.0 / 4, 1e-12));
+  CHECK(intensity(matmul_record("naive", "cuda", "reference", 0)) == 0.0);
+
+  const ws_viz::results_file red = load_or_fail(reduce_v2);
+  const ws_viz::record& cub = *ws_viz::find(red, "reduce", "CUB DeviceReduce::Sum", {{"n", 1LL << 26}});
+  CHECK_THAT(intensity(cub), WithinRel(0.25, 1e-12));  // one add per 4-byte float read
+  CHECK(ws_viz::bound_of(red.machine, cub) == ws_viz::bound::memory);  // 0.25 < ridge 60000 / 3000 = 20
+  CHECK(ws_viz::headline_metric(red, "reduce") == ws_viz::metric::gbps);
+  CHECK(ws_viz::headline_metric(red, "softmax") == ws_viz::metric::gbps);
+  CHECK_THAT(*ws_viz::percent_of_roof(red.machine, cub, ws_viz::metric::gbps),
+             WithinRel(100.0 * cub.gbps / 3000.0, 1e-12));
+
+  const ws_viz::results_file gpu = load_or_fail(handmade_gpu);
+  const ws_viz::record& tiled = *ws_viz::find(gpu, "matmul", "tiled", cube(1024));
+  CHECK(ws_viz::bound_of(gpu.machine, tiled) == ws_viz::bound::compute);  // 171 > 60000 / 3000
+  CHECK(ws_viz::headline_metric(gpu, "matmul") == ws_viz::metric::gflops);
+  // No bandwidth in the file: intensity 171 is not called memory-bound; the headline stays GFLOP/s.
+  const ws_viz::results_file cpu = load_or_fail(committed_cpu);
+  CHECK(ws_viz::bound_of(cpu.machine, *ws_viz::find(cpu, "matmul", "naive", cube(256))) == ws_viz::bound::unknown);
+  CHECK(ws_viz::headline_metric(cpu, "matmul") == ws_viz::metric::gflops);
+}
+
+TEST_CASE("the roofline never draws a point above a measured memory roof unless it is labelled",
+          "[visualizer][data]") {
+  ws_viz::machine_info m;
+  m.cpu_bandwidth_gbs_1thread = 20.0;
+  m.cpu_peak_gflops_1thread = 100.0;
+  m.gpu_bandwidth_measured_gbs = 3000.0;
+  m.gpu_peak_gflops_fp32 = 60000.0;
+  // Records of many intensities and speeds; each one's GFLOP/s and GB/s as a benchmark writes them.
+  for (const std::string backend : {"cpu", "cuda"}) {
+    const double bw = backend == "cpu" ? 20.0 : 3000.0;
+    for (const double ai : {0.0625, 0.25, 1.0, 4.0, 16.0}) {
+      for (const double fraction : {0.01, 0.5, 0.999, 1.0, 1.001, 3.0}) {
+        ws_viz::record r;
+        r.workload = "w";
+        r.backend = backend;
+        r.implementation = "reference";
+        r.median_ms = 1.0;
+        r.bytes = 1e6;
+        r.flops = ai * r.bytes;
+        r.gbps = fraction * bw;
+        r.gflops = r.gbps * ai;
+        const ws_viz::roofline_point p = ws_viz::roofline_place(m, r);
+        INFO(backend << " ai " << ai << " at " << fraction << " of the bandwidth");
+        CHECK_THAT(p.x, WithinRel(ai, 1e-12));
+        if (r.gbps <= bw) {
+          CHECK_FALSE(p.above_memory_roof);
+          CHECK(p.y <= bw * p.x * (1 + 1e-9));  // on or under the sloped roof at its own x
+        } else {
+          CHECK(p.above_memory_roof);  // the panel labels it ws_viz::beats_model_label
+        }
+      }
+    }
+  }
+  // The fixture's cache-resident CPU run (2^20 floats, 4 MiB) beats the 1-thread bandwidth: labelled.
+  const ws_viz::results_file red = load_or_fail(reduce_v2);
+  const ws_viz::record& small = *ws_viz::find(red, "reduce", "naive (reference)", {{"n", 1LL << 20}});
+  CHECK(ws_viz::roofline_place(red.machine, small).above_memory_roof);
+  const ws_viz::record& large = *ws_viz::find(red, "reduce", "naive (reference)", {{"n", 1LL << 26}});
+  CHECK_FALSE(ws_viz::roofline_place(red.machine, large).above_memory_roof);
+  CHECK(std::string(ws_viz::beats_model_label) == "beats the model: caches");
+  // An untimed record is not a point.
+  CHECK(ws_viz::roofline_place(red.machine, *ws_viz::find(red, "reduce", "naive (yours)", {{"n", 1LL << 26}})).y ==
+        0.0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -393,6 +563,114 @@ TEST_CASE("global loads are 2mnk for naive and coalesced, and a tile's worth per
   // Tile multiples: exactly 1 / tile of the naive loads.
   s.m = s.n = s.k = 64;
   CHECK(ws_viz::global_loads(s) == 2 * 64 * 64 * 64 / 16);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Execution models: the registry and lab 05's reduction tree
+
+TEST_CASE("the registry has one model per lab, found by id or by workload", "[visualizer][data]") {
+  const auto& models = ws_viz::execution_models();
+  REQUIRE(models.size() >= 2);
+  CHECK(ws_viz::find_model("matmul")->id == "matmul_tiles");
+  CHECK(ws_viz::find_model("reduce")->id == "reduction_tree");
+  CHECK(ws_viz::find_model("reduction_tree")->lab == "05");
+  CHECK(ws_viz::find_model("no_such_workload") == nullptr);
+  for (const ws_viz::execution_model& m : models) {
+    INFO(m.id);
+    CHECK_FALSE(m.title.empty());
+    CHECK(m.steps != nullptr);
+    std::vector<int> defaults;
+    for (const ws_viz::model_parameter& p : m.parameters) {
+      CHECK((p.min <= p.value && p.value <= p.max));
+      if (!p.choices.empty()) CHECK(p.max == static_cast<int>(p.choices.size()) - 1);
+      defaults.push_back(p.value);
+    }
+    CHECK(m.steps(defaults) >= 1);
+  }
+  // matmul_tiles: tiled, k = 40, 16 x 16 tiles: 3 steps; reduction_tree: interleaved, 32 threads: 5 steps.
+  CHECK(ws_viz::find_model("matmul_tiles")->steps({2, 44, 60, 40, 1}) == 3);
+  CHECK(ws_viz::find_model("reduction_tree")->steps({0, 2}) == 5);
+}
+
+TEST_CASE("interleaved addressing: at step s the threads that are multiples of 2s add x[tid + s]",
+          "[visualizer][data]") {
+  using ws_viz::reduction_addressing;
+  const std::vector<ws_viz::reduction_step> steps = ws_viz::reduction_steps(reduction_addressing::interleaved, 16);
+  REQUIRE(steps.size() == 4);  // log2(16)
+  CHECK(steps[0].stride == 1);
+  CHECK(steps[0].active == std::vector<int>{0, 2, 4, 6, 8, 10, 12, 14});
+  CHECK((steps[0].adds[3].thread == 6 && steps[0].adds[3].dst == 6 && steps[0].adds[3].src == 7));
+  CHECK(steps[1].active == std::vector<int>{0, 4, 8, 12});
+  CHECK((steps[1].adds[1].dst == 4 && steps[1].adds[1].src == 6));
+  CHECK(steps[2].active == std::vector<int>{0, 8});
+  CHECK((steps[3].stride == 8 && steps[3].active == std::vector<int>{0} && steps[3].adds[0].src == 8));
+  CHECK(steps[1].code == "if (tid % 4 == 0) x[tid] += x[tid + 2]");
+  // Every step leaves its one warp divergent: active threads are spread through it.
+  for (const auto& st : steps) CHECK((st.warps_busy == 1 && st.warps_divergent == 1));
+  // With 64 threads the first step keeps both warps busy and divergent.
+  const auto wide = ws_viz::reduction_steps(reduction_addressing::interleaved, 64);
+  CHECK((wide[0].warps_busy == 2 && wide[0].warps_divergent == 2));
+}
+
+TEST_CASE("sequential addressing: at stride s threads 0..s-1 add x[tid + s], whole warps going idle",
+          "[visualizer][data]") {
+  using ws_viz::reduction_addressing;
+  const auto steps = ws_viz::reduction_steps(reduction_addressing::sequential, 64);
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[0].stride == 32);
+  CHECK(steps[0].active.size() == 32);
+  CHECK((steps[0].active.front() == 0 && steps[0].active.back() == 31));
+  CHECK((steps[0].adds[5].dst == 5 && steps[0].adds[5].src == 37));
+  // 32 of 64 threads, all of warp 0: one warp busy, none divergent (interleaved's first step: two, both divergent).
+  CHECK((steps[0].warps_busy == 1 && steps[0].warps_divergent == 0));
+  CHECK(steps[1].active == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+  CHECK(steps[1].warps_divergent == 1);
+  CHECK((steps[5].stride == 1 && steps[5].active == std::vector<int>{0} && steps[5].adds[0].src == 1));
+  CHECK(steps[2].code == "if (tid < 8) x[tid] += x[tid + 8]");
+}
+
+TEST_CASE("the warp-shuffle finish: shared memory down to 32 values, then shuffles 16, 8, 4, 2, 1 in warp 0",
+          "[visualizer][data]") {
+  using ws_viz::reduction_addressing;
+  const auto steps = ws_viz::reduction_steps(reduction_addressing::warp_shuffle, 64);
+  REQUIRE(steps.size() == 6);
+  CHECK((!steps[0].shuffle && steps[0].stride == 32 && steps[0].active.size() == 32));
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    INFO("step " << i);
+    CHECK(steps[i].shuffle);
+    CHECK(steps[i].stride == 32 >> i);
+    CHECK(steps[i].executing_threads == 32);  // every lane shuffles; no lane is masked off
+    CHECK(steps[i].warps_divergent == 0);
+    CHECK(static_cast<int>(steps[i].active.size()) == steps[i].stride);  // the used results
+  }
+  CHECK((steps[1].adds[15].dst == 15 && steps[1].adds[15].src == 31));
+  // A block of 16 is one partial warp: shuffles only, offsets 8 .. 1.
+  const auto small = ws_viz::reduction_steps(reduction_addressing::warp_shuffle, 16);
+  REQUIRE(small.size() == 4);
+  CHECK((small[0].shuffle && small[0].stride == 8 && small[0].executing_threads == 16));
+  CHECK_THROWS_AS(ws_viz::reduction_steps(reduction_addressing::sequential, 24), std::invalid_argument);
+}
+
+TEST_CASE("every addressing leaves the block's sum in element 0", "[visualizer][data]") {
+  using ws_viz::reduction_addressing;
+  const auto a = GENERATE(reduction_addressing::interleaved, reduction_addressing::sequential,
+                          reduction_addressing::warp_shuffle);
+  const int threads = GENERATE(2, 8, 16, 32, 64, 128);
+  std::vector<long long> x(static_cast<std::size_t>(threads));
+  long long sum = 0;
+  for (int i = 0; i < threads; ++i) {
+    x[static_cast<std::size_t>(i)] = (i * 37 + 11) % 101 - 30;  // non-uniform, some negative
+    sum += x[static_cast<std::size_t>(i)];
+  }
+  INFO("addressing " << static_cast<int>(a) << ", " << threads << " threads");
+  CHECK(ws_viz::reduction_run(a, x)[0] == sum);
+  // Each element is read at most once as a source: nothing is added twice.
+  std::vector<int> read(static_cast<std::size_t>(threads), 0);
+  for (const auto& st : ws_viz::reduction_steps(a, threads)) {
+    for (const auto& add : st.adds) ++read[static_cast<std::size_t>(add.src)];
+  }
+  CHECK(std::all_of(read.begin(), read.end(), [](int n) { return n <= 1; }));
+  CHECK(read[0] == 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

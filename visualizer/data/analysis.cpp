@@ -1,61 +1,44 @@
 /// @file analysis.cpp
-/// @brief Series names, speedups, % of peak and arithmetic intensity from results records (see analysis.hpp).
+/// @brief Series names, sizes, speedups, roofs and roofline places from results records (see analysis.hpp).
 #include "data/analysis.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <string_view>
 
 namespace ws_viz {
 
 namespace {
 
-/// Lab 02's CPU versions. A GPU version with one of these names (lab 03's "naive") gets " (GPU)" in its series
-/// name, so the two naive versions stay two lines on a chart.
-constexpr std::array<std::string_view, 5> cpu_version_names = {"naive", "ikj", "blocked", "packed", "parallel"};
+bool same_problem(const record& a, const record& b) { return a.workload == b.workload && a.shape == b.shape; }
 
-/// How a yardstick library writes its own name.
-std::string library_name(const std::string& implementation) {
-  if (implementation == "openblas") return "OpenBLAS";
-  if (implementation == "cublas") return "cuBLAS";
-  if (implementation == "cudnn") return "cuDNN";
-  return implementation;
-}
+bool is_tensor_dtype(const record& r) { return r.dtype == "f16" || r.dtype == "bf16"; }
 
-bool same_problem(const record& a, const record& b) {
-  return a.workload == b.workload && a.m == b.m && a.n == b.n && a.k == b.k;
-}
-
-/// The version without a "+copies" suffix: the copies change the time, not the algorithm's traffic per FLOP.
-std::string_view algorithm_of(const record& r) {
-  std::string_view v = r.version;
-  if (v.ends_with("+copies")) v.remove_suffix(7);
-  return v;
-}
-
-/// Bytes of one input element.
-double input_bytes(const record& r) { return r.dtype == "f16" || r.dtype == "bf16" ? 2.0 : 4.0; }
-
-/// A block that computes a bm x bn tile of C, walking along k, reads (bm + bn) input elements per step of k for
-/// bm * bn multiply-adds: 2 bm bn / (bytes (bm + bn)) FLOP per byte. For bm = bn = T, f32: T / 4.
-double block_tile_intensity(double bm, double bn, double bytes) { return 2.0 * bm * bn / (bytes * (bm + bn)); }
+/// Tolerance for "above a roof": a point exactly on it (gbps == bandwidth, rounded in the file) stays under.
+constexpr double above_tolerance = 1e-9;
 
 }  // namespace
 
 bool is_gpu(const record& r) { return r.backend == "cuda" || r.backend == "cudacpu"; }
 
-bool is_yardstick(const record& r) { return r.implementation != "ours"; }
+bool is_yardstick(const record& r) { return r.implementation != "yours" && r.implementation != "reference"; }
 
-std::string series_name(const record& r) {
+std::string library_name(const std::string& implementation) {
+  if (implementation == "openblas") return "OpenBLAS";
+  if (implementation == "cublas") return "cuBLAS";
+  if (implementation == "cudnn") return "cuDNN";
+  if (implementation == "cub") return "CUB";
+  if (implementation == "thrust") return "Thrust";
+  return implementation;
+}
+
+std::string series_name_with(const record& r, bool mark_gpu, bool mark_reference) {
   std::vector<std::string> notes;
   std::string name = is_yardstick(r) ? library_name(r.implementation) + " " + r.version : r.version;
-  if (is_gpu(r) && !is_yardstick(r) &&
-      std::find(cpu_version_names.begin(), cpu_version_names.end(), r.version) != cpu_version_names.end()) {
-    notes.emplace_back("GPU");
-  }
+  if (mark_gpu) notes.emplace_back("GPU");
+  if (r.implementation == "yours") notes.emplace_back("yours");
+  if (mark_reference && r.implementation == "reference") notes.emplace_back("reference");
   if (r.dtype != "f32" && !r.dtype.empty()) notes.push_back(r.dtype);
-  // CPU threads: always said for a library (OpenBLAS runs on 1 and on all), for ours only when more than one.
+  // CPU threads: always said for a library (OpenBLAS runs on 1 and on all), for the course's only when more than 1.
   if (!is_gpu(r) && (is_yardstick(r) || r.threads > 1)) {
     notes.push_back(std::to_string(r.threads) + (r.threads == 1 ? " thread" : " threads"));
   }
@@ -63,6 +46,10 @@ std::string series_name(const record& r) {
   if (!notes.empty()) name += ")";
   return name;
 }
+
+std::string base_series_name(const record& r) { return series_name_with(r, false, false); }
+
+std::string series_name(const record& r) { return r.series.empty() ? base_series_name(r) : r.series; }
 
 std::vector<std::string> workloads(const results_file& f) {
   std::vector<std::string> out;
@@ -72,14 +59,56 @@ std::vector<std::string> workloads(const results_file& f) {
   return out;
 }
 
-std::vector<long long> sizes(const results_file& f, const std::string& workload) {
-  std::vector<long long> out;
-  for (const record& r : f.records) {
-    if (r.workload == workload) out.push_back(r.m);
+double shape_volume(const shape_t& s) {
+  double v = 1;
+  for (const auto& d : s) v *= static_cast<double>(d.second);
+  return v;
+}
+
+std::string shape_label(const shape_t& s) {
+  if (s.empty()) return "-";
+  if (s.size() == 1) {
+    const long long v = s.front().second;
+    if (v >= 1024 && (v & (v - 1)) == 0) {
+      int e = 0;
+      while ((1LL << e) < v) ++e;
+      return s.front().first + "=2^" + std::to_string(e);
+    }
+    return s.front().first + "=" + std::to_string(v);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::string out;
+  for (const auto& d : s) out += (out.empty() ? "" : "x") + std::to_string(d.second);
   return out;
+}
+
+std::vector<shape_t> sizes(const results_file& f, const std::string& workload) {
+  std::vector<shape_t> out;
+  for (const record& r : f.records) {
+    if (r.workload == workload && std::find(out.begin(), out.end(), r.shape) == out.end()) out.push_back(r.shape);
+  }
+  std::sort(out.begin(), out.end(), [](const shape_t& a, const shape_t& b) {
+    const double va = shape_volume(a), vb = shape_volume(b);
+    return va != vb ? va < vb : shape_label(a) < shape_label(b);
+  });
+  return out;
+}
+
+double size_coordinate(const shape_t& s) {
+  if (s.empty()) return 0;
+  const bool all_equal =
+      std::all_of(s.begin(), s.end(), [&](const auto& d) { return d.second == s.front().second; });
+  return all_equal ? static_cast<double>(s.front().second) : shape_volume(s);
+}
+
+std::string size_axis_name(const std::vector<shape_t>& shapes) {
+  if (shapes.empty()) return "size";
+  const shape_t& s = shapes.front();
+  const bool all_equal = std::all_of(shapes.begin(), shapes.end(), [](const shape_t& x) {
+    return std::all_of(x.begin(), x.end(), [&](const auto& d) { return d.second == x.front().second; });
+  });
+  std::string out;
+  for (const auto& d : s) out += (out.empty() ? "" : all_equal ? " = " : " x ") + d.first;
+  return out.empty() ? "size" : out;
 }
 
 std::vector<std::string> series(const results_file& f, const std::string& workload) {
@@ -97,20 +126,29 @@ std::vector<std::string> series(const results_file& f, const std::string& worklo
   return out;
 }
 
-const record* find(const results_file& f, const std::string& workload, const std::string& name, long long m) {
+const record* find(const results_file& f, const std::string& workload, const std::string& name, const shape_t& size) {
   for (const record& r : f.records) {
-    if (r.workload == workload && r.m == m && series_name(r) == name) return &r;
+    if (r.workload == workload && r.shape == size && series_name(r) == name) return &r;
   }
   return nullptr;
 }
 
-std::optional<double> speedup_vs_cpu_naive(const results_file& f, const record& r) {
-  for (const record& base : f.records) {
-    if (same_problem(base, r) && base.backend == "cpu" && !is_yardstick(base) && base.version == "naive" &&
-        base.threads == 1 && base.dtype == "f32") {
-      if (base.median_ms <= 0 || r.median_ms <= 0) return std::nullopt;
-      return base.median_ms / r.median_ms;
+std::optional<std::string> baseline_series(const results_file& f, const std::string& workload) {
+  for (const record& r : f.records) {
+    if (r.workload == workload && r.backend == "cpu" && r.threads == 1 && !is_yardstick(r) && r.timed() &&
+        r.median_ms > 0) {
+      return series_name(r);
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> speedup(const results_file& f, const record& r) {
+  if (!r.timed() || !(r.median_ms > 0)) return std::nullopt;
+  const std::optional<std::string> base = baseline_series(f, r.workload);
+  if (!base) return std::nullopt;
+  for (const record& b : f.records) {
+    if (same_problem(b, r) && series_name(b) == *base && b.timed() && b.median_ms > 0) return b.median_ms / r.median_ms;
   }
   return std::nullopt;
 }
@@ -120,70 +158,93 @@ std::optional<double> peak_gflops(const machine_info& m, const record& r) {
   if (r.backend == "cpu") {
     peak = r.threads == 1 ? m.cpu_peak_gflops_1thread : m.cpu_peak_gflops;
   } else if (r.backend == "cuda") {
-    peak = r.dtype == "f16" || r.dtype == "bf16" ? m.gpu_peak_gflops_tensor : m.gpu_peak_gflops_fp32;
+    peak = is_tensor_dtype(r) ? m.gpu_peak_gflops_tensor : m.gpu_peak_gflops_fp32;
   }  // cudacpu: its "GPU" is the CPU running fibers; no peak describes it
-  if (peak && *peak <= 0) return std::nullopt;
+  if (peak && !(*peak > 0)) return std::nullopt;
   return peak;
 }
 
 std::optional<double> percent_of_peak(const machine_info& m, const record& r) {
   const std::optional<double> peak = peak_gflops(m, r);
-  if (!peak) return std::nullopt;
+  if (!peak || !r.timed()) return std::nullopt;
   return 100.0 * r.gflops / *peak;
 }
 
-// Arithmetic intensity, case by case. The model counts the input elements each version's loop nest reads from
-// memory (caches and shared memory as the version arranges them), and 2 FLOP per multiply-add; the output's
-// write is left out except in the ideal. No version can beat the ideal (each input read once, C written once), so
-// every value is capped at it: small problems are compulsory-traffic bound whatever the tiling.
-//
-//   saxpy                              2 FLOP per 12 bytes (read x and y, write y)
-//   CPU naive, GPU naive and coalesced 2k input floats per output of 2k FLOP: 0.25
-//   CPU ikj                            each multiply-add reads B and reads and writes C (A stays in a register): 1/6
-//   CPU blocked                        B once; A once per 512-column block of C; C read and written once per
-//                                      128-deep block of k (solutions/02_matmul_cpu: block_n, block_k)
-//   CPU packed, parallel               the ideal (packing keeps the working set in cache)
-//   GPU tiled                          TILE = 32 x 32 tiles: T / 4 = 8
-//   GPU regblock_1d                    64 x 64 block tiles (solutions/04_matmul_fast): 16
-//   GPU regblock_2d, vectorized,       128 x 128 block tiles: 32 in f32; wmma reads 2-byte inputs: 64
-//       warptiled, double_buffered, wmma
-//   libraries, unknown versions        the ideal 2mnk / (in_bytes (mk + kn) + 4 mn); f32: 2mnk / (4(mk + kn + mn))
-//
-// Register blocking (lab 04) does not change DRAM traffic: it cuts shared-memory loads, which the roofline's
-// DRAM axis does not show; the block tile does.
-double arithmetic_intensity(const record& r) {
-  if (r.workload == "saxpy") return 2.0 / 12.0;
-  if (r.m <= 0 || r.n <= 0 || r.k <= 0) return 0.0;
-  const auto m = static_cast<double>(r.m), n = static_cast<double>(r.n), k = static_cast<double>(r.k);
-  const double bytes = input_bytes(r);
-  const double ideal = 2.0 * m * n * k / (bytes * (m * k + k * n) + 4.0 * m * n);
-  if (is_yardstick(r)) return ideal;
-
-  const std::string_view v = algorithm_of(r);
-  double model = ideal;
+memory_roof memory_roof_for(const machine_info& m, const record& r) {
+  memory_roof roof;
+  const auto positive = [](const std::optional<double>& v) { return v && *v > 0; };
   if (r.backend == "cpu") {
-    if (v == "naive") {
-      model = 0.25;
-    } else if (v == "ikj") {
-      model = 2.0 / 12.0;
-    } else if (v == "blocked") {
-      constexpr double block_n = 512, block_k = 128;
-      const double floats = k * n + m * k * std::ceil(n / block_n) + 2.0 * m * n * std::ceil(k / block_k);
-      model = 2.0 * m * n * k / (4.0 * floats);
+    const bool one = r.threads == 1;
+    roof.name = one ? "CPU memory, 1 thread" : "CPU memory, all threads";
+    const std::optional<double>& bw = one ? m.cpu_bandwidth_gbs_1thread : m.cpu_bandwidth_gbs;
+    if (positive(bw)) {
+      roof.gbs = bw;
+    } else {
+      roof.missing = std::string("no measured ") + (one ? "cpu_bandwidth_gbs_1thread" : "cpu_bandwidth_gbs") +
+                     " in this file";
+    }
+  } else if (r.backend == "cuda") {
+    roof.name = "GPU memory";
+    if (positive(m.gpu_bandwidth_measured_gbs)) {
+      roof.gbs = m.gpu_bandwidth_measured_gbs;
+    } else if (positive(m.gpu_bandwidth_gbs)) {
+      roof.gbs = m.gpu_bandwidth_gbs;
+      roof.theoretical = true;
+    } else {
+      roof.missing = "no gpu_bandwidth_measured_gbs or gpu_bandwidth_gbs in this file";
     }
   } else {
-    if (v == "naive" || v == "coalesced") {
-      model = 0.25;
-    } else if (v == "tiled") {
-      model = block_tile_intensity(32, 32, bytes);
-    } else if (v == "regblock_1d") {
-      model = block_tile_intensity(64, 64, bytes);
-    } else if (v == "regblock_2d" || v == "vectorized" || v == "warptiled" || v == "double_buffered" ||
-               v == "wmma") {
-      model = block_tile_intensity(128, 128, bytes);
-    }
+    roof.name = "CPU backend";
+    roof.missing = "ran on the CPU backend (no GPU): no GPU roof applies";
   }
-  return std::min(model, ideal);
+  return roof;
+}
+
+double intensity(const record& r) { return r.flops > 0 && r.bytes > 0 ? r.flops / r.bytes : 0.0; }
+
+bound bound_of(const machine_info& m, const record& r) {
+  const double ai = intensity(r);
+  if (!r.timed() || !(ai > 0)) return bound::unknown;
+  const memory_roof mem = memory_roof_for(m, r);
+  const std::optional<double> peak = peak_gflops(m, r);
+  if (mem.gbs && peak) return ai < *peak / *mem.gbs ? bound::memory : bound::compute;
+  return ai < 1.0 ? bound::memory : bound::unknown;
+}
+
+metric headline_metric(const results_file& f, const std::string& workload) {
+  int memory = 0, compute = 0;
+  bool any_flops = false;
+  for (const record& r : f.records) {
+    if (r.workload != workload || !r.timed()) continue;
+    any_flops |= r.flops > 0;
+    const bound b = bound_of(f.machine, r);
+    memory += b == bound::memory ? 1 : 0;
+    compute += b == bound::compute ? 1 : 0;
+  }
+  if (!any_flops) return metric::gbps;
+  return memory > compute ? metric::gbps : metric::gflops;
+}
+
+double rate(const record& r, metric k) { return k == metric::gbps ? r.gbps : r.gflops; }
+
+std::optional<double> percent_of_roof(const machine_info& m, const record& r, metric k) {
+  if (k == metric::gflops) return percent_of_peak(m, r);
+  const memory_roof mem = memory_roof_for(m, r);
+  if (!mem.gbs || !r.timed()) return std::nullopt;
+  return 100.0 * r.gbps / *mem.gbs;
+}
+
+roofline_point roofline_place(const machine_info& m, const record& r) {
+  roofline_point p;
+  p.x = intensity(r);
+  p.y = r.timed() ? r.gflops : 0.0;
+  const memory_roof mem = memory_roof_for(m, r);
+  const std::optional<double> peak = peak_gflops(m, r);
+  if (mem.gbs && p.x > 0) p.roof_y = *mem.gbs * p.x;
+  if (peak) p.roof_y = p.roof_y ? std::min(*p.roof_y, *peak) : *peak;
+  if (mem.gbs && p.x > 0 && p.y > 0) p.above_memory_roof = p.y > *mem.gbs * p.x * (1 + above_tolerance);
+  if (peak && p.y > 0) p.above_peak = p.y > *peak * (1 + above_tolerance);
+  return p;
 }
 
 }  // namespace ws_viz

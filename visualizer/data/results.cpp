@@ -1,6 +1,9 @@
 /// @file results.cpp
-/// @brief Reading `warpspeed-bench-1` results files with nlohmann::json: every problem becomes one line of text.
+/// @brief Reading `warpspeed-bench-2` and `warpspeed-bench-1` results files with nlohmann::json (v1 converted to the
+/// v2 form here, once): every problem becomes one line of text.
 #include "data/results.hpp"
+
+#include "data/analysis.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -16,9 +19,11 @@ namespace ws_viz {
 
 namespace {
 
-using json = nlohmann::json;
+// ordered_json keeps an object's keys in the file's order: a shape {"rows", "cols"} reads "4096x1000", not sorted.
+using json = nlohmann::ordered_json;
 
-constexpr const char* schema_name = "warpspeed-bench-1";
+constexpr const char* schema_v1 = "warpspeed-bench-1";
+constexpr const char* schema_v2 = "warpspeed-bench-2";
 
 /// The JSON type of @p v in words, for "is a string, expected a number".
 std::string type_of(const json& v) {
@@ -116,8 +121,36 @@ class field_reader {
   std::string error_;
 };
 
-/// One `results` entry; empty with @p error ("no \"median_ms\"") when a field is missing or mistyped.
-std::optional<record> record_from(const json& j, std::string& error) {
+/// The v1 shape of a record: matmul's three sizes, one length "n" (the v1 `m`) for a vector workload.
+shape_t v1_shape(const record& r) {
+  if (r.workload == "matmul" || r.n != 1 || r.k != 1) return {{"m", r.m}, {"n", r.n}, {"k", r.k}};
+  return {{"n", r.m}};
+}
+
+/// The "shape" object: named positive integer dimensions, in the file's order.
+bool shape_from(const json& j, shape_t& out, std::string& error) {
+  const auto it = j.find("shape");
+  if (it == j.end() || it->is_null()) {
+    error = "no \"shape\"";
+    return false;
+  }
+  if (!it->is_object() || it->empty()) {
+    error = "\"shape\" is " + type_of(*it) + ", expected an object of named sizes";
+    return false;
+  }
+  for (const auto& [name, v] : it->items()) {
+    if (!v.is_number_integer()) {
+      error = "\"shape." + name + "\" is " + type_of(v) + ", expected an integer";
+      return false;
+    }
+    out.emplace_back(name, v.get<long long>());
+  }
+  return true;
+}
+
+/// One `results` entry of a file of schema @p schema (1 or 2); empty with @p error ("no \"median_ms\"") when a
+/// field is missing or mistyped.
+std::optional<record> record_from(const json& j, int schema, std::string& error) {
   if (!j.is_object()) {
     error = "is " + type_of(j) + ", expected an object";
     return std::nullopt;
@@ -128,9 +161,10 @@ std::optional<record> record_from(const json& j, std::string& error) {
   f.text("version", r.version, true);
   f.text("backend", r.backend, true);
   f.text("implementation", r.implementation, true);
-  f.integer("m", r.m, true);
-  f.integer("n", r.n, true);
-  f.integer("k", r.k, true);
+  // v2 keeps m, n, k for old readers; its shape is what counts.
+  f.integer("m", r.m, schema == 1);
+  f.integer("n", r.n, schema == 1);
+  f.integer("k", r.k, schema == 1);
   f.integer("threads", r.threads, true);
   f.text("dtype", r.dtype, true);
   f.integer("repeats", r.repeats, true);
@@ -139,10 +173,27 @@ std::optional<record> record_from(const json& j, std::string& error) {
   f.number("max_ms", r.max_ms, true);
   f.number("gflops", r.gflops, true);
   f.boolean("correct", r.correct, true);
+  if (schema == 2) {
+    f.number("flops", r.flops, true);
+    f.number("bytes", r.bytes, true);
+    f.number("gbps", r.gbps, true);
+    f.text("status", r.status, true);
+  }
   if (!f.error().empty()) {
     error = f.error();
     return std::nullopt;
   }
+  if (schema == 1) {
+    if (r.implementation == "ours") r.implementation = "reference";  // v1 files were written from solutions/
+    r.shape = v1_shape(r);
+    v1_flops_and_bytes(r);
+    return r;
+  }
+  if (r.status != "ok" && r.status != "wrong" && r.status != "starter") {
+    error = "\"status\" is '" + r.status + "', expected ok, wrong or starter";
+    return std::nullopt;
+  }
+  if (!shape_from(j, r.shape, error)) return std::nullopt;
   return r;
 }
 
@@ -161,6 +212,9 @@ bool machine_from(const json& j, machine_info& m, std::string& error) {
   f.optional_number("gpu_peak_gflops_fp32", m.gpu_peak_gflops_fp32);
   f.optional_number("gpu_peak_gflops_tensor", m.gpu_peak_gflops_tensor);
   f.optional_number("gpu_bandwidth_gbs", m.gpu_bandwidth_gbs);
+  f.optional_number("cpu_bandwidth_gbs", m.cpu_bandwidth_gbs);
+  f.optional_number("cpu_bandwidth_gbs_1thread", m.cpu_bandwidth_gbs_1thread);
+  f.optional_number("gpu_bandwidth_measured_gbs", m.gpu_bandwidth_measured_gbs);
   error = f.error();
   return error.empty();
 }
@@ -188,15 +242,15 @@ load_result load_unguarded(const std::filesystem::path& path) {
   if (!doc.is_object()) return failure(path, "not a results file (the document is " + type_of(doc) + ")");
 
   const auto schema = doc.find("schema");
-  if (schema == doc.end() || !schema->is_string()) {
-    return failure(path, std::string("no \"schema\" string, expected ") + schema_name);
-  }
-  if (*schema != schema_name) {
-    return failure(path, "schema is '" + schema->get<std::string>() + "', expected " + schema_name);
+  const std::string expected = std::string(schema_v2) + " or " + schema_v1;
+  if (schema == doc.end() || !schema->is_string()) return failure(path, "no \"schema\" string, expected " + expected);
+  if (*schema != schema_v1 && *schema != schema_v2) {
+    return failure(path, "schema is '" + schema->get<std::string>() + "', expected " + expected);
   }
 
   results_file file;
   file.path = path;
+  file.schema = *schema == schema_v1 ? 1 : 2;
   const auto machine = doc.find("machine");
   if (machine == doc.end() || !machine->is_object()) return failure(path, "no \"machine\" object");
   std::string error;
@@ -206,7 +260,7 @@ load_result load_unguarded(const std::filesystem::path& path) {
   if (results == doc.end() || !results->is_array()) return failure(path, "no \"results\" array");
   file.records.reserve(results->size());
   for (std::size_t i = 0; i < results->size(); ++i) {
-    std::optional<record> r = record_from((*results)[i], error);
+    std::optional<record> r = record_from((*results)[i], file.schema, error);
     if (!r) {
       // Counted from 1, as a person reading the file counts; `error` reads "no ..." or "\"m\" is ...".
       const bool missing = error.starts_with("no ");
@@ -218,6 +272,7 @@ load_result load_unguarded(const std::filesystem::path& path) {
   const std::string& who = file.machine.gpu_name.value_or(file.machine.cpu_model);
   const std::string stem = path.stem().string();
   file.label = who.empty() ? stem : who + " (" + stem + ")";
+  name_series(file);
   return {std::move(file), ""};
 }
 
@@ -231,9 +286,45 @@ load_result load_results(const std::filesystem::path& path) {
   }
 }
 
+void v1_flops_and_bytes(record& r) {
+  const auto m = static_cast<double>(r.m), n = static_cast<double>(r.n), k = static_cast<double>(r.k);
+  if (r.workload == "matmul") {
+    const double in = r.dtype == "f16" || r.dtype == "bf16" ? 2.0 : 4.0;
+    r.flops = 2.0 * m * n * k;
+    r.bytes = in * (m * k + k * n) + 4.0 * m * n;
+  } else if (r.workload == "saxpy") {
+    r.flops = 2.0 * m;
+    r.bytes = 12.0 * m;
+  } else if (r.workload == "vector_add") {
+    r.flops = m;
+    r.bytes = 12.0 * m;
+  } else {
+    r.flops = r.gflops * 1e9 * r.median_ms * 1e-3;
+    r.bytes = 0;
+  }
+  r.gbps = r.median_ms > 0 ? r.bytes / (r.median_ms * 1e-3) / 1e9 : 0.0;
+}
+
+void name_series(results_file& f) {
+  for (record& r : f.records) {
+    // "(GPU)" when a CPU series of the workload has the same name; "(reference)" once the learner's runs are there.
+    const std::string base = base_series_name(r);
+    const bool clash = is_gpu(r) && !is_yardstick(r) &&
+                       std::any_of(f.records.begin(), f.records.end(), [&](const record& c) {
+                         return !is_gpu(c) && c.workload == r.workload && base_series_name(c) == base;
+                       });
+    const bool with_yours = std::any_of(f.records.begin(), f.records.end(), [&](const record& c) {
+      return c.workload == r.workload && c.implementation == "yours";
+    });
+    r.series = series_name_with(r, clash, with_yours);
+  }
+}
+
 std::optional<record> parse_record(const std::string& json_text, std::string& error) {
   try {
-    return record_from(json::parse(json_text), error);
+    const json j = json::parse(json_text);
+    const bool v2 = j.is_object() && (j.contains("shape") || j.contains("bytes") || j.contains("status"));
+    return record_from(j, v2 ? 2 : 1, error);
   } catch (const json::parse_error& e) {
     error = "not JSON (" + short_parse_error(e.what()) + ")";
   } catch (const std::exception& e) {

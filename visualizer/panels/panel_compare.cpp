@@ -1,7 +1,8 @@
 /// @file panel_compare.cpp
-/// @brief Compare machines: the same version of the same workload on every loaded results file, so a learner sees
-/// what a different CPU or a GPU changes (time against N, one line per file; bars at one size shared by the files)
-/// and exactly which machine, date and commit each number came from. Files can be added while the app runs.
+/// @brief Compare machines: the same version of the same workload (any workload) on every loaded results file, so
+/// a learner sees what a different CPU or a GPU changes (time against size, one line per file; bars at one size
+/// shared by the files, in time or the workload's headline rate, GB/s or GFLOP/s) and exactly which machine, date
+/// and commit each number came from. Files can be added while the app runs.
 ///
 /// Reads all of app.files; adds to it with app.add_file (its errors go to app.load_errors, which main.cpp shows).
 
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ using widgets::combo_width;
 using widgets::fmt_gflops;
 using widgets::fmt_ms_with_unit;
 using widgets::label;
+using widgets::metric_unit;
 using widgets::size_label;
 using widgets::workload_picker;
 
@@ -35,7 +38,7 @@ struct compare_state {
   std::string workload;
   std::string version;  ///< a series name (analysis::series_name)
   std::string size_for;  ///< workload + version the size belongs to
-  long long size = 0;
+  shape_t size;
   bool gflops = false;
   char path[512] = "bench/results/";
   std::string status;  ///< the outcome of the last Load
@@ -164,8 +167,9 @@ void draw_machines(const app_state& app, const std::vector<ImU32>& file_colors, 
 void draw_compare(app_state& app) {
   compare_state& st = state();
   if (app.files.empty()) {
-    ImGui::TextUnformatted("No results file is loaded. Measure this machine with ./course bench matmul --cpu-only "
-                           "--json FILE, or load one recorded in bench/results/ here:");
+    ImGui::TextUnformatted("No results file is loaded. Measure this machine with ./course bench NAME --cpu-only "
+                           "(./course viz then opens build/bench/NAME.json), or load one recorded in bench/results/ "
+                           "here:");
     ImGui::Spacing();
     draw_loader(app);
     return;
@@ -184,11 +188,23 @@ void draw_compare(app_state& app) {
     for (const std::string& s : series(f, st.workload)) add_unique(versions, s);
   }
   if (std::find(versions.begin(), versions.end(), st.version) == versions.end()) {
-    // Start with naive, the CPU loop every results file has, so every machine gets a line.
-    st.version = std::find(versions.begin(), versions.end(), "naive") != versions.end() ? "naive"
-                 : versions.empty()                                                     ? ""
-                                                                                        : versions.front();
+    // Start with the first file's baseline (its first single-thread CPU version), which most files have, so most
+    // machines get a line; else the first series.
+    std::optional<std::string> base;
+    for (const results_file& f : app.files) {
+      if ((base = baseline_series(f, st.workload))) break;
+    }
+    st.version = base ? *base : versions.empty() ? "" : versions.front();
   }
+  // GB/s for a memory-bound workload, GFLOP/s for a compute-bound one: as the first file with it says.
+  metric headline = metric::gflops;
+  for (const results_file& f : app.files) {
+    if (!series(f, st.workload).empty()) {
+      headline = headline_metric(f, st.workload);
+      break;
+    }
+  }
+  const auto shown = [&](const record& r) { return st.gflops ? rate(r, headline) : r.median_ms; };
 
   workload_picker(st.workload, wls, "##cmp_workload");
   ImGui::SameLine(0, 20);
@@ -204,16 +220,19 @@ void draw_compare(app_state& app) {
   // Per file: its records of this version by size, and its color (CPU or GPU hue by where the version ran).
   const std::size_t nf = app.files.size();
   std::vector<std::vector<const record*>> recs(nf);
-  std::vector<long long> all_sizes;
+  std::vector<shape_t> all_sizes;
   for (std::size_t i = 0; i < nf; ++i) {
-    for (const long long m : sizes(app.files[i], st.workload)) {
-      if (const record* r = find(app.files[i], st.workload, st.version, m)) {
+    for (const shape_t& m : sizes(app.files[i], st.workload)) {
+      const record* r = find(app.files[i], st.workload, st.version, m);
+      if (r && r->timed()) {
         recs[i].push_back(r);
         if (std::find(all_sizes.begin(), all_sizes.end(), m) == all_sizes.end()) all_sizes.push_back(m);
       }
     }
   }
-  std::sort(all_sizes.begin(), all_sizes.end());
+  std::sort(all_sizes.begin(), all_sizes.end(), [](const shape_t& a, const shape_t& b) {
+    return shape_volume(a) < shape_volume(b);
+  });
   int cpu_n = 0, gpu_n = 0;
   for (const auto& rs : recs) {
     if (!rs.empty()) ++(is_gpu(*rs.front()) ? gpu_n : cpu_n);
@@ -229,23 +248,24 @@ void draw_compare(app_state& app) {
   const std::string key = st.workload + "|" + st.version;
   if (st.size_for != key || std::find(all_sizes.begin(), all_sizes.end(), st.size) == all_sizes.end()) {
     st.size_for = key;
-    st.size = 0;
+    st.size.clear();
     std::size_t best_count = 0;
-    for (const long long m : all_sizes) {
+    for (const shape_t& m : all_sizes) {
       std::size_t count = 0;
       for (const auto& rs : recs) {
         count += static_cast<std::size_t>(
-            std::any_of(rs.begin(), rs.end(), [m](const record* r) { return r->m == m; }));
+            std::any_of(rs.begin(), rs.end(), [&m](const record* r) { return r->shape == m; }));
       }
       if (count >= best_count) best_count = count, st.size = m;
     }
   }
   ImGui::SameLine(0, 20);
   label("bars at");
-  ImGui::SetNextItemWidth(combo_width(size_label(st.workload, st.size)));
-  if (ImGui::BeginCombo("##cmp_size", all_sizes.empty() ? "-" : size_label(st.workload, st.size).c_str())) {
-    for (const long long m : all_sizes) {
-      if (ImGui::Selectable(size_label(st.workload, m).c_str(), m == st.size)) st.size = m;
+  ImGui::SetNextItemWidth(combo_width(size_label(st.size)));
+  if (ImGui::BeginCombo("##cmp_size", all_sizes.empty() ? "-" : size_label(st.size).c_str())) {
+    for (std::size_t i = 0; i < all_sizes.size(); ++i) {
+      const std::string name = size_label(all_sizes[i]) + "##" + std::to_string(i);
+      if (ImGui::Selectable(name.c_str(), all_sizes[i] == st.size)) st.size = all_sizes[i];
     }
     ImGui::EndCombo();
   }
@@ -253,7 +273,7 @@ void draw_compare(app_state& app) {
   label("show");
   if (ImGui::RadioButton("time (ms)", !st.gflops)) st.gflops = false;
   ImGui::SameLine();
-  if (ImGui::RadioButton("GFLOP/s", st.gflops)) st.gflops = true;
+  if (ImGui::RadioButton(metric_unit(headline), st.gflops)) st.gflops = true;
 
   int with_version = 0;
   for (const auto& rs : recs) with_version += rs.empty() ? 0 : 1;
@@ -275,9 +295,10 @@ void draw_compare(app_state& app) {
   const float table_h =
       std::min(avail.y * 0.3f, ImGui::GetTextLineHeightWithSpacing() * (static_cast<float>(nf) + 1.5f) + 8);
   const float charts_h = std::max(160.0f, avail.y - table_h - loader_h - ImGui::GetStyle().ItemSpacing.y * 2);
-  const chart::axis y{st.gflops ? "GFLOP/s (log scale)" : "time (ms, log scale)", chart::scale::log, {}, {}};
+  const chart::axis y{st.gflops ? std::string(metric_unit(headline)) + " (log scale)" : "time (ms, log scale)",
+                      chart::scale::log, {}, {}};
 
-  // Lines: time (or GFLOP/s) against N, one per file.
+  // Lines: time (or the headline rate) against size, one per file.
   {
     std::vector<chart::series> lines;
     float legend_w = 0;
@@ -286,17 +307,20 @@ void draw_compare(app_state& app) {
       legend_w = std::max(legend_w, ImGui::CalcTextSize(app.files[i].label.c_str()).x + 60);
       chart::series s{app.files[i].label, file_colors[i], {}, {}, true, true, is_yardstick(*recs[i].front())};
       for (const record* r : recs[i]) {
-        s.x.push_back(static_cast<double>(r->m));
-        s.y.push_back(st.gflops ? r->gflops : r->median_ms);
+        s.x.push_back(size_coordinate(r->shape));
+        s.y.push_back(shown(*r));
       }
       lines.push_back(std::move(s));
     }
     // The x axis starts left of the smallest size, so the legend (top-left) sits over empty plot.
     const float chart_w = std::floor(avail.x * 0.55f);
-    chart::axis x{st.workload == "matmul" ? "N (matrix side, log scale)" : "n (vector length, log scale)",
-                  chart::scale::log, {}, {}};
+    chart::axis x{size_axis_name(all_sizes) + " (log scale)", chart::scale::log, {}, {}};
     if (!all_sizes.empty()) {
-      const double x_min = static_cast<double>(all_sizes.front()), x_max = static_cast<double>(all_sizes.back());
+      double x_min = size_coordinate(all_sizes.front()), x_max = x_min;
+      for (const shape_t& m : all_sizes) {
+        x_min = std::min(x_min, size_coordinate(m));
+        x_max = std::max(x_max, size_coordinate(m));
+      }
       const double decades = std::max(std::log10(x_max / x_min), 0.3);
       const double left = std::clamp(legend_w / std::max(100.0, static_cast<double>(chart_w) - 70) + 0.04, 0.1, 0.6);
       x.min = x_min / std::pow(10.0, decades * left / (1 - left));
@@ -310,15 +334,17 @@ void draw_compare(app_state& app) {
   {
     std::vector<std::string> bar_names;
     std::vector<ImU32> bar_colors;
-    chart::bar_group group{size_label(st.workload, st.size), {}};
+    chart::bar_group group{size_label(st.size), {}};
     std::vector<std::vector<std::string>> notes(1);
     for (std::size_t i = 0; i < nf; ++i) {
-      const auto at = std::find_if(recs[i].begin(), recs[i].end(), [&](const record* r) { return r->m == st.size; });
+      const auto at =
+          std::find_if(recs[i].begin(), recs[i].end(), [&](const record* r) { return r->shape == st.size; });
       if (at == recs[i].end()) continue;
       bar_names.push_back(app.files[i].label);
       bar_colors.push_back(file_colors[i]);
-      group.values.push_back(st.gflops ? (*at)->gflops : (*at)->median_ms);
-      notes[0].push_back(st.gflops ? fmt_gflops((*at)->gflops) : fmt_ms_with_unit((*at)->median_ms));
+      group.values.push_back(shown(**at));
+      notes[0].push_back(st.gflops ? fmt_gflops(shown(**at)) + " " + metric_unit(headline)
+                                   : fmt_ms_with_unit((*at)->median_ms));
     }
     chart::grouped_bars("##compare_bars", bar_names, bar_colors, {group}, y, ImVec2(0, charts_h), notes);
   }

@@ -1,8 +1,10 @@
 /// @file panel_dashboard.cpp
-/// @brief The speedup dashboard: how much faster each version is than the textbook CPU loop, on one machine. Bars at
-/// one size (time or GFLOP/s, with "38x" over each bar; CPU bars blue, GPU bars orange, on one shared log axis so
-/// their heights compare), time against N on log-log axes (the slopes show the N^3 work), and a table with the exact
-/// numbers, the speedup, the share of the chip's peak and the correctness check.
+/// @brief The speedup dashboard of any workload: how much faster each version is than the file's first CPU
+/// version, on one machine. Bars at one size (time, or the workload's headline rate: GB/s for a memory-bound
+/// workload, GFLOP/s for a compute-bound one, with "38x" over each bar; CPU bars blue, GPU bars orange, on one
+/// shared log axis), time against size on log-log axes, and a table with the exact numbers, the speedup, the share
+/// of the roof that limits the workload (memory bandwidth or peak) and the check. Versions not yet written or
+/// with a wrong result are table rows that say so, never bars of zero.
 ///
 /// Reads app.files[app.selected_file] and app.workload; every number it shows comes from data/analysis.hpp.
 
@@ -31,6 +33,7 @@ using widgets::fmt_gflops;
 using widgets::fmt_ms;
 using widgets::fmt_speedup;
 using widgets::label;
+using widgets::metric_unit;
 using widgets::replace_all;
 using widgets::side_name;
 using widgets::size_label;
@@ -40,8 +43,8 @@ using widgets::size_picker;
 /// the file or the workload changes, because a size or a version of one file may not exist in another.
 struct dashboard_state {
   std::string shown_for;  ///< file path + workload the choices below belong to
-  long long size = 0;
-  bool gflops = false;    ///< false: time (ms), true: GFLOP/s
+  shape_t size;
+  bool gflops = false;    ///< false: time (ms), true: the workload's headline rate (GB/s or GFLOP/s)
   std::set<std::string> plotted;  ///< series drawn in the time-vs-N chart
 };
 
@@ -52,7 +55,7 @@ dashboard_state& state() {
 
 const ImVec4 note_color(1.0f, 0.8f, 0.4f, 1.0f);
 
-/// "Matmul", "Saxpy": the workload as the first word of a sentence.
+/// "Matmul", "Reduce": the workload as the first word of a sentence.
 std::string sentence_case(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
@@ -78,30 +81,30 @@ std::string bar_label(const std::string& series, float budget_px) {
 
 /// Any record of a series (for its side and kind); nullptr when the series has none.
 const record* any_record(const results_file& f, const std::string& workload, const std::string& name,
-                         const std::vector<long long>& sizes) {
+                         const std::vector<shape_t>& sizes) {
   for (auto it = sizes.rbegin(); it != sizes.rend(); ++it) {
     if (const record* r = find(f, workload, name, *it)) return r;
   }
   return nullptr;
 }
 
-/// The size shown first: the largest where CPU and GPU records and the CPU naive baseline all exist (so the bars
-/// can say "412x"), then the largest with CPU and GPU, then the largest with the baseline, then the largest. The
-/// benchmark skips naive at large N (minutes a run), so "the largest" alone would often show no speedups.
-long long default_size(const results_file& f, const std::string& workload, const std::vector<long long>& sizes) {
+/// The size shown first: the largest where CPU and GPU records and the baseline all exist (so the bars can say
+/// "412x"), then the largest with CPU and GPU, then the largest with the baseline, then the largest. The benchmark
+/// skips slow versions at large sizes, so "the largest" alone would often show no speedups.
+shape_t default_size(const results_file& f, const std::string& workload, const std::vector<shape_t>& sizes) {
   struct found {
     bool cpu = false, gpu = false, baseline = false;
   };
   std::vector<found> at(sizes.size());
   for (const record& r : f.records) {
-    if (r.workload != workload) continue;
-    const auto pos = std::find(sizes.begin(), sizes.end(), r.m);
+    if (r.workload != workload || !r.timed()) continue;
+    const auto pos = std::find(sizes.begin(), sizes.end(), r.shape);
     if (pos == sizes.end()) continue;
     found& x = at[static_cast<std::size_t>(pos - sizes.begin())];
     (is_gpu(r) ? x.gpu : x.cpu) = true;
-    if (speedup_vs_cpu_naive(f, r)) x.baseline = true;
+    if (speedup(f, r)) x.baseline = true;
   }
-  const auto largest = [&](auto&& ok) -> std::optional<long long> {
+  const auto largest = [&](auto&& ok) -> std::optional<shape_t> {
     for (std::size_t i = sizes.size(); i-- > 0;) {
       if (ok(at[i])) return sizes[i];
     }
@@ -110,7 +113,12 @@ long long default_size(const results_file& f, const std::string& workload, const
   if (auto s = largest([](const found& x) { return x.cpu && x.gpu && x.baseline; })) return *s;
   if (auto s = largest([](const found& x) { return x.cpu && x.gpu; })) return *s;
   if (auto s = largest([](const found& x) { return x.baseline; })) return *s;
-  return sizes.empty() ? 0 : sizes.back();
+  return sizes.empty() ? shape_t{} : sizes.back();
+}
+
+/// What an untimed record's row says instead of numbers.
+const char* untimed_text(const record& r) {
+  return r.status == "starter" ? "not implemented yet" : r.status == "wrong" ? "wrong result" : "not timed";
 }
 
 /// The learner's first step when nothing is loaded.
@@ -118,10 +126,11 @@ void draw_no_files() {
   ImGui::Spacing();
   ImGui::TextUnformatted("No results file is loaded, so there is nothing to show yet.");
   ImGui::Spacing();
-  ImGui::TextUnformatted("Measure this machine (the CPU versions and OpenBLAS; no GPU needed):");
-  ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ./course bench matmul --cpu-only --json bench/results/mine.json");
-  ImGui::TextUnformatted("then open that file, or one already recorded in bench/results/:");
-  ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ./course viz --results bench/results/mine.json");
+  ImGui::TextUnformatted("Measure this machine (the CPU versions and their libraries; no GPU needed):");
+  ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ./course bench NAME --cpu-only");
+  ImGui::TextUnformatted("then ./course viz opens that run (build/bench/NAME.json), or give one recorded in "
+                         "bench/results/:");
+  ImGui::TextColored(ImVec4(1, 1, 1, 1), "    ./course viz --results bench/results/<file>.json");
   ImGui::Spacing();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(style::text_dim),
                      "The Compare panel can also load a file while the app runs.");
@@ -136,11 +145,14 @@ void draw_dashboard(app_state& app) {
   }
   const results_file& f = file_and_workload_pickers(app, "##dash_file", "##dash_workload");
   const std::string& wl = app.workload;
-  const std::vector<long long> szs = sizes(f, wl);
+  const std::vector<shape_t> szs = sizes(f, wl);
   if (szs.empty()) {
-    ImGui::TextUnformatted("This file has no records at all: run ./course bench matmul to fill one.");
+    ImGui::TextUnformatted("This file has no records at all: run ./course bench NAME to fill one.");
     return;
   }
+  const metric headline = headline_metric(f, wl);
+  const metric other = headline == metric::gbps ? metric::gflops : metric::gbps;
+  const std::optional<std::string> baseline = baseline_series(f, wl);
 
   // The series, each with one shade of its side's hue for the lines and the table.
   const std::vector<std::string> names = series(f, wl);
@@ -165,12 +177,13 @@ void draw_dashboard(app_state& app) {
     st.size = default_size(f, wl, szs);
   }
   ImGui::SameLine(0, 20);
-  size_picker(wl, st.size, szs, "##dash_size");
+  size_picker(st.size, szs, "##dash_size");
   ImGui::SameLine(0, 20);
   label("show");
   if (ImGui::RadioButton("time (ms)", !st.gflops)) st.gflops = false;
   ImGui::SameLine();
-  if (ImGui::RadioButton("GFLOP/s", st.gflops)) st.gflops = true;
+  if (ImGui::RadioButton(metric_unit(headline), st.gflops)) st.gflops = true;
+  const auto shown = [&](const record& r) { return st.gflops ? rate(r, headline) : r.median_ms; };
 
   // The records at the chosen size, in display order, and the ones the header sentence names.
   std::vector<std::size_t> here;  // indices into names
@@ -186,31 +199,30 @@ void draw_dashboard(app_state& app) {
   bool any_speedup = false;
   for (const std::size_t i : here) {
     const record* r = rec[i];
-    if (speedup_vs_cpu_naive(f, *r)) any_speedup = true;
-    if (r->dtype != "f32") continue;
+    if (speedup(f, *r)) any_speedup = true;
+    if (r->dtype != "f32" || !r->timed()) continue;
     const record*& best = is_yardstick(*r) ? best_lib : best_ours;
     if (!best || r->median_ms < best->median_ms) best = r;
   }
 
-  // Which lines the time-vs-N chart draws: all when few; else the story's landmarks (each side's naive, its fastest
-  // FP32 version and its fastest library), and the learner ticks more in the table.
+  // Which lines the time-vs-size chart draws: all when few; else the story's landmarks (the baseline, each side's
+  // fastest FP32 version and its fastest library), and the learner ticks more in the table.
   if (fresh) {
     st.plotted.clear();
     constexpr std::size_t all_when_at_most = 8;
     if (names.size() <= all_when_at_most) {
       st.plotted.insert(names.begin(), names.end());
     } else {
+      if (baseline) st.plotted.insert(*baseline);
       for (const bool gpu : {false, true}) {
-        const record* naive = nullptr;
-        const record* fastest[2] = {nullptr, nullptr};  // ours, library
+        const record* fastest[2] = {nullptr, nullptr};  // the course's, library
         for (const std::size_t i : here) {
           const record* r = rec[i];
-          if (is_gpu(*r) != gpu || r->dtype != "f32") continue;
-          if (!is_yardstick(*r) && r->version == "naive") naive = r;
+          if (is_gpu(*r) != gpu || r->dtype != "f32" || !r->timed()) continue;
           const record*& best = fastest[is_yardstick(*r) ? 1 : 0];
           if (!best || r->median_ms < best->median_ms) best = r;
         }
-        for (const record* r : {naive, fastest[0], fastest[1]}) {
+        for (const record* r : {fastest[0], fastest[1]}) {
           if (r) st.plotted.insert(series_name(*r));
         }
       }
@@ -225,20 +237,24 @@ void draw_dashboard(app_state& app) {
   } else if (f.machine.gpu_name) {
     machine += " and " + *f.machine.gpu_name;
   }
-  std::string header = sentence_case(wl) + ", " + size_label(wl, st.size) + " on " + machine + ": " +
+  const std::string base_name = baseline ? "the baseline (CPU " + *baseline + ")" : "";
+  std::string header = sentence_case(wl) + ", " + size_label(st.size) + " on " + machine + ": " +
                        (st.gflops ? "higher is faster." : "lower is faster.");
+  header += headline == metric::gbps ? " Memory-bound: each version is measured in GB/s against the memory roof."
+                                     : " Compute-bound: each version is measured in GFLOP/s against the peak.";
   if (best_ours) {
-    if (const auto s = speedup_vs_cpu_naive(f, *best_ours)) {
-      header += " " + side_name(*best_ours) + ", your fastest FP32 version, is " + fmt_speedup(*s) +
-                " as fast as the CPU naive loop";
+    if (const auto s = speedup(f, *best_ours)) {
+      header += " " + side_name(*best_ours) + ", the fastest FP32 version of the course's code, is " +
+                fmt_speedup(*s) + " as fast as " + base_name;
       if (best_lib) {
-        if (const auto sl = speedup_vs_cpu_naive(f, *best_lib)) {
+        if (const auto sl = speedup(f, *best_lib)) {
           header += "; " + side_name(*best_lib) + ", the library yardstick, " + fmt_speedup(*sl);
         }
       }
       header += ".";
     } else {
-      header += " Your fastest FP32 version: " + side_name(*best_ours) + ", " + fmt_ms(best_ours->median_ms) + " ms.";
+      header += " The fastest FP32 version of the course's code: " + side_name(*best_ours) + ", " +
+                fmt_ms(best_ours->median_ms) + " ms.";
     }
   }
   ImGui::Spacing();
@@ -253,16 +269,24 @@ void draw_dashboard(app_state& app) {
   }
   if (!any_speedup && !here.empty()) {
     const bool baseline_elsewhere = std::any_of(f.records.begin(), f.records.end(), [&](const record& r) {
-      return r.workload == wl && speedup_vs_cpu_naive(f, r).has_value();
+      return r.workload == wl && speedup(f, r).has_value();
     });
     if (baseline_elsewhere) {
-      ImGui::TextColored(note_color, "No CPU naive record at %s (the benchmark skips a version that would take "
+      ImGui::TextColored(note_color, "No timed %s record at %s (the benchmark skips a version that would take "
                                      "too long), so no speedups here: pick a smaller size.",
-                         size_label(wl, st.size).c_str());
+                         base_name.c_str(), size_label(st.size).c_str());
     } else {
-      ImGui::TextColored(note_color, "This file has no CPU naive record for %s, so no speedups: the bars compare "
-                                     "times only.", wl.c_str());
+      ImGui::TextColored(note_color, "This file has no timed single-thread CPU version of %s to measure speedups "
+                                     "against: the bars compare times only.", wl.c_str());
     }
+  }
+  {
+    // Untimed rows: named here and in the table, never drawn as bars.
+    std::string missing;
+    for (const std::size_t i : here) {
+      if (!rec[i]->timed()) missing += (missing.empty() ? "" : "; ") + names[i] + ": " + untimed_text(*rec[i]);
+    }
+    if (!missing.empty()) ImGui::TextColored(note_color, "Not timed at this size: %s.", missing.c_str());
   }
   ImGui::PopTextWrapPos();
 
@@ -275,8 +299,8 @@ void draw_dashboard(app_state& app) {
     double lo = 0, hi = 0;
     std::vector<std::size_t> side[2];
     for (const std::size_t i : here) {
-      const double v = st.gflops ? rec[i]->gflops : rec[i]->median_ms;
-      if (!(v > 0)) continue;
+      const double v = shown(*rec[i]);
+      if (!rec[i]->timed() || !(v > 0)) continue;
       side[is_gpu(*rec[i]) ? 1 : 0].push_back(i);
       lo = lo == 0 ? v : std::min(lo, v);
       hi = std::max(hi, v);
@@ -286,8 +310,9 @@ void draw_dashboard(app_state& app) {
     const double span = std::max(1.0, std::log10(hi > 0 ? hi : 10) - decade_lo);
     const double plot_h = bars_h - 4 * line_h - 20;
     const double room = std::clamp(3.5 * line_h / plot_h, 0.1, 0.5);
-    const chart::axis y{st.gflops ? "GFLOP/s (log scale)" : "time (ms, log scale)", chart::scale::log,
-                        std::pow(10.0, decade_lo), std::pow(10.0, decade_lo + span / (1 - room))};
+    const std::string y_name = st.gflops ? std::string(metric_unit(headline)) + " (log scale)" : "time (ms, log scale)";
+    const chart::axis y{y_name, chart::scale::log, std::pow(10.0, decade_lo),
+                        std::pow(10.0, decade_lo + span / (1 - room))};
     const float width = avail.x - (side[0].empty() || side[1].empty() ? 0 : ImGui::GetStyle().ItemSpacing.x);
     const std::size_t total = side[0].size() + side[1].size();
     bool first = true;
@@ -305,16 +330,16 @@ void draw_dashboard(app_state& app) {
       const float budget = std::min(2 * slot - 10, slot + 24);
       bool threads_shortened = false;
       for (const std::size_t i : side[s]) {
-        groups.push_back({bar_label(names[i], budget), {st.gflops ? rec[i]->gflops : rec[i]->median_ms}});
+        groups.push_back({bar_label(names[i], budget), {shown(*rec[i])}});
         threads_shortened |= names[i].find(" thread") != std::string::npos &&
                              groups.back().label.find(" thread") == std::string::npos;
-        const auto sp = speedup_vs_cpu_naive(f, *rec[i]);
+        const auto sp = speedup(f, *rec[i]);
         notes.push_back({sp ? fmt_speedup(*sp) : ""});
       }
       // The speedup's meaning once, in the last chart's legend (the first is narrow when both are shown).
       const bool last = s == 1 || side[1].empty();
-      const std::string legend = std::string(s == 1 ? "GPU" : "CPU") + ", " + size_label(wl, st.size) +
-                                 (any_speedup && last ? "; over each bar: times as fast as CPU naive" : "") +
+      const std::string legend = std::string(s == 1 ? "GPU" : "CPU") + ", " + size_label(st.size) +
+                                 (any_speedup && last ? "; over each bar: times as fast as the baseline" : "") +
                                  (threads_shortened ? "; 2T: 2 threads" : "");
       if (!first) ImGui::SameLine();
       first = false;
@@ -324,7 +349,7 @@ void draw_dashboard(app_state& app) {
     if (total == 0) ImGui::TextUnformatted("No records at this size.");
   }
 
-  // (b) Time (or GFLOP/s) against N for the chosen series; libraries dashed. The x axis starts left of the
+  // (b) Time (or the headline rate) against size for the chosen series; libraries dashed. The x axis starts left of the
   // smallest size, so the legend (top-left) sits over empty plot, not over the lines.
   const float bottom_h = std::max(160.0f, ImGui::GetContentRegionAvail().y);
   const float chart_w = std::floor(avail.x * 0.42f);
@@ -334,22 +359,28 @@ void draw_dashboard(app_state& app) {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (!kind[i] || !st.plotted.count(names[i])) continue;
       chart::series s{names[i], colors[i], {}, {}, true, true, is_yardstick(*kind[i])};
-      for (const long long m : szs) {
-        if (const record* r = find(f, wl, names[i], m)) {
-          s.x.push_back(static_cast<double>(m));
-          s.y.push_back(st.gflops ? r->gflops : r->median_ms);
+      for (const shape_t& m : szs) {
+        const record* r = find(f, wl, names[i], m);
+        if (r && r->timed()) {
+          s.x.push_back(size_coordinate(m));
+          s.y.push_back(shown(*r));
         }
       }
       legend_w = std::max(legend_w, ImGui::CalcTextSize(names[i].c_str()).x + 60);
       lines.push_back(std::move(s));
     }
-    const double x_min = static_cast<double>(szs.front()), x_max = static_cast<double>(szs.back());
+    double x_min = size_coordinate(szs.front()), x_max = x_min;
+    for (const shape_t& m : szs) {
+      x_min = std::min(x_min, size_coordinate(m));
+      x_max = std::max(x_max, size_coordinate(m));
+    }
     const double decades = std::max(std::log10(x_max / x_min), 0.3);
     const double plot_w = std::max(100.0, static_cast<double>(chart_w) - 70);
     const double left = std::clamp(legend_w / plot_w + 0.04, 0.1, 0.6);  // fraction of the plot for the legend
-    const chart::axis x{wl == "matmul" ? "N (matrix side, log scale)" : "n (vector length, log scale)",
-                        chart::scale::log, x_min / std::pow(10.0, decades * left / (1 - left)), x_max * 1.2};
-    const chart::axis y{st.gflops ? "GFLOP/s (log scale)" : "time (ms, log scale)", chart::scale::log, {}, {}};
+    const chart::axis x{size_axis_name(szs) + " (log scale)", chart::scale::log,
+                        x_min / std::pow(10.0, decades * left / (1 - left)), x_max * 1.2};
+    const chart::axis y{st.gflops ? std::string(metric_unit(headline)) + " (log scale)" : "time (ms, log scale)",
+                        chart::scale::log, {}, {}};
     chart::line_chart("##dash_lines", x, y, lines, ImVec2(chart_w, bottom_h));
   }
 
@@ -357,18 +388,21 @@ void draw_dashboard(app_state& app) {
   ImGui::SameLine();
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_SizingStretchProp;
-  if (ImGui::BeginTable("##dash_table", 8, flags, ImVec2(0, bottom_h))) {
+  if (ImGui::BeginTable("##dash_table", 9, flags, ImVec2(0, bottom_h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("line", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("on", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthStretch, 4.0f);
     ImGui::TableSetupColumn("time (ms)", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-    ImGui::TableSetupColumn("GFLOP/s", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-    ImGui::TableSetupColumn("speedup", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("% of peak", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn(metric_unit(headline), ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn(metric_unit(other), ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn("speedup", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn(headline == metric::gbps ? "% of memory" : "% of peak",
+                            ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn("correct", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     const ImVec4 dim = ImGui::ColorConvertU32ToFloat4(style::text_dim);
+    const ImVec4 bad(1.0f, 0.35f, 0.3f, 1);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 0));  // checkboxes no taller than a text row
     for (const std::size_t i : here) {
       const record& r = *rec[i];
@@ -392,30 +426,53 @@ void draw_dashboard(app_state& app) {
       ImGui::Dummy(ImVec2(line_h - 4, line_h));
       ImGui::SameLine();
       ImGui::TextUnformatted(names[i].c_str());
+      if (!r.timed()) {
+        // What is missing, said next to the name (the widest column), and no number: never a zero.
+        ImGui::SameLine();
+        ImGui::TextColored(r.status == "wrong" ? bad : dim, "- %s", untimed_text(r));
+        for (int c = 0; c < 5; ++c) {
+          ImGui::TableNextColumn();
+          ImGui::TextColored(dim, "-");
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextColored(r.status == "wrong" ? bad : dim, "%s", r.status == "wrong" ? "NO" : "-");
+        continue;
+      }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(fmt_ms(r.median_ms).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(fmt_gflops(r.gflops).c_str());
+      ImGui::TextUnformatted(fmt_gflops(rate(r, headline)).c_str());
       ImGui::TableNextColumn();
-      if (const auto s = speedup_vs_cpu_naive(f, r)) {
+      ImGui::TextColored(dim, "%s", fmt_gflops(rate(r, other)).c_str());
+      ImGui::TableNextColumn();
+      if (const auto s = speedup(f, r)) {
         ImGui::TextUnformatted(fmt_speedup(*s).c_str());
       } else {
         ImGui::TextColored(dim, "-");
       }
       ImGui::TableNextColumn();
-      if (const auto pct = percent_of_peak(f.machine, r)) {
-        ImGui::TextUnformatted(fmt(*pct < 10 ? "%.1f%%" : "%.0f%%", *pct).c_str());
+      if (const auto pct = percent_of_roof(f.machine, r, headline)) {
+        const bool theoretical = headline == metric::gbps && memory_roof_for(f.machine, r).theoretical;
+        ImGui::TextUnformatted((fmt(*pct < 10 ? "%.1f%%" : "%.0f%%", *pct) + (theoretical ? " (th.)" : "")).c_str());
+        if (!app.screenshot && ImGui::IsItemHovered()) {
+          ImGui::SetTooltip(headline == metric::gbps
+                                ? (theoretical ? "of the theoretical GPU bandwidth (no measured one in this file)"
+                                               : "of the measured memory bandwidth of this row's side")
+                                : "of the measured (CPU) or computed (GPU) FP peak of this row's side");
+        }
       } else {
         ImGui::TextColored(dim, "-");
         if (!app.screenshot && ImGui::IsItemHovered()) {
-          ImGui::SetTooltip("The machine record has no peak for this row's side (or it ran on the CPU backend).");
+          const std::string why = headline == metric::gbps ? memory_roof_for(f.machine, r).missing
+                                                           : "the machine record has no peak for this row's side";
+          ImGui::SetTooltip("%s", why.c_str());
         }
       }
       ImGui::TableNextColumn();
       if (r.correct) {
         ImGui::TextColored(ImVec4(0.35f, 0.8f, 0.45f, 1), "yes");
       } else {
-        ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1), "NO");
+        ImGui::TextColored(bad, "NO");
       }
     }
     ImGui::PopStyleVar();

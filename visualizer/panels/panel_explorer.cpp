@@ -1,15 +1,22 @@
 /// @file panel_explorer.cpp
-/// @brief The execution-model explorer, the picture lesson 03 points at: C as the grid of blocks that cover it
-/// (edge blocks sticking out past C), and for one element of C the block, thread and warp that compute it, the row
-/// of A and column of B it reads, and, for the tiled kernel, the tiles of A and B in shared memory at each step
-/// (zero padding included) and how many fewer floats that makes the launch read from global memory.
+/// @brief The execution-model explorer: one model per lab, picked from the registry (data/execution_model.hpp),
+/// the model of the loaded workload first.
 ///
-/// Everything shown comes from data/execution_model.hpp, which mirrors solutions/03_matmul_gpu/matmul_gpu.cu; this
-/// file only lays it out and draws it with ImDrawList.
+/// - matmul_tiles, the picture lesson 03 points at: C as the grid of blocks that cover it (edge blocks sticking out
+///   past C), and for one element of C the block, thread and warp that compute it, the row of A and column of B it
+///   reads, and, for the tiled kernel, the tiles of A and B in shared memory at each step (zero padding included)
+///   and how many fewer floats that makes the launch read from global memory.
+/// - reduction_tree, lesson 05's: a block summing its elements step by step, one row per step, with the threads that
+///   add, the elements they read, and the warps that diverge, for interleaved and sequential addressing and the
+///   warp-shuffle finish.
+///
+/// Everything shown comes from data/execution_model.hpp, which mirrors the labs' kernels; this file only lays it
+/// out and draws it with ImDrawList.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +59,10 @@ ImVec2 add(ImVec2 p, float dx, float dy) { return ImVec2(p.x + dx, p.y + dy); }
 /// multiple of the tile, so edge blocks stick out, and a cell in the bottom-right block at the last step, where
 /// both tiles are part padding.
 struct explorer_state {
+  std::string model;     ///< the registry id shown; empty until the first frame picks the workload's model
+  bool model_chosen = false;  ///< the learner picked one: the loaded workload no longer decides
+  std::vector<int> reduction_values;  ///< reduction_tree's parameters (registry order)
+  int reduction_step = 2;             ///< the last step shown (0-based; the screenshot's picture: step 3)
   launch_shape shape{.m = 44, .n = 60, .k = 40, .block_x = 16, .block_y = 16, .tile = 16, .kind = kernel_kind::tiled};
   int pinned_row = 37, pinned_col = 50;  ///< set by a click; shown when the mouse is not over C
   int hover_row = -1, hover_col = -1;    ///< last frame's hovered cell (the text column is drawn before the picture)
@@ -179,7 +190,6 @@ std::vector<std::pair<int, int>> warp_cells(const launch_shape& s, const c_layou
 
 void draw_controls(explorer_state& st) {
   launch_shape& s = st.shape;
-  ImGui::TextUnformatted("Lesson 03: one thread per element of C");
   ImGui::PushStyleColor(ImGuiCol_Text, style::text_dim);
   ImGui::TextUnformatted("Hover a cell of C to see who computes it.");
   ImGui::PopStyleColor();
@@ -509,31 +519,238 @@ void draw_picture(explorer_state& st, bool screenshot) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The model picker and lab 05's reduction tree
+
+void draw_model_picker(explorer_state& st) {
+  const execution_model* current = find_model(st.model);
+  ImGui::SetNextItemWidth(controls_width - 20.0f);
+  if (ImGui::BeginCombo("##explorer_model", current != nullptr ? current->title.c_str() : "")) {
+    for (const execution_model& m : execution_models()) {
+      if (ImGui::Selectable(m.title.c_str(), m.id == st.model)) {
+        st.model = m.id;
+        st.model_chosen = true;
+        st.playing = false;
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m.description.c_str());
+    }
+    ImGui::EndCombo();
+  }
+}
+
+int reduction_threads(const explorer_state& st) {
+  const model_parameter& p = find_model("reduction_tree")->parameters[1];
+  return std::stoi(p.choices[static_cast<std::size_t>(std::clamp(st.reduction_values[1], 0, p.max))]);
+}
+
+reduction_addressing reduction_kind(const explorer_state& st) {
+  return static_cast<reduction_addressing>(std::clamp(st.reduction_values[0], 0, 2));
+}
+
+/// The block's input: small non-uniform whole numbers, so every partial sum can be read off the picture.
+std::vector<long long> reduction_input(int threads) {
+  std::vector<long long> x(static_cast<std::size_t>(threads));
+  for (int i = 0; i < threads; ++i) x[static_cast<std::size_t>(i)] = (i * 7 + 3) % 10;
+  return x;
+}
+
+void draw_reduction_controls(explorer_state& st) {
+  const execution_model& m = *find_model("reduction_tree");
+  if (st.reduction_values.size() != m.parameters.size()) {
+    st.reduction_values.clear();
+    for (const model_parameter& p : m.parameters) st.reduction_values.push_back(p.value);
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, style::text_dim);
+  ImGui::TextWrapped("%s", m.description.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6.0f, 2.0f));
+  // The registry's parameters, each a row of radio buttons (they are all choices).
+  for (std::size_t i = 0; i < m.parameters.size(); ++i) {
+    const model_parameter& p = m.parameters[i];
+    ImGui::TextUnformatted(p.name.c_str());
+    for (std::size_t c = 0; c < p.choices.size(); ++c) {
+      if (c > 0) ImGui::SameLine();
+      ImGui::RadioButton((p.choices[c] + "##red" + std::to_string(i)).c_str(), &st.reduction_values[i],
+                         static_cast<int>(c));
+    }
+  }
+  const std::vector<reduction_step> all = reduction_steps(reduction_kind(st), reduction_threads(st));
+  const int n_steps = static_cast<int>(all.size());
+  st.reduction_step = std::clamp(st.reduction_step, 0, std::max(n_steps - 1, 0));
+  if (st.playing && ImGui::GetTime() >= st.next_step_at) {
+    st.reduction_step = (st.reduction_step + 1) % std::max(n_steps, 1);
+    st.next_step_at = ImGui::GetTime() + seconds_per_step;
+  }
+  ImGui::PushItemWidth(230.0f);
+  int shown_step = st.reduction_step + 1;  // counted from 1 on screen, as "Step 2 of 5" below
+  if (ImGui::SliderInt("step", &shown_step, 1, std::max(n_steps, 1))) st.reduction_step = shown_step - 1;
+  ImGui::PopItemWidth();
+  ImGui::SameLine();
+  if (ImGui::SmallButton(st.playing ? "Pause" : "Play")) {
+    st.playing = !st.playing;
+    st.next_step_at = ImGui::GetTime() + seconds_per_step;
+  }
+  ImGui::PopStyleVar();
+  if (all.empty()) return;
+
+  const reduction_step& cur = all[static_cast<std::size_t>(st.reduction_step)];
+  ImGui::Separator();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(style::gpu), "Step %d of %d", st.reduction_step + 1, n_steps);
+  ImGui::TextWrapped("%s", cur.code.c_str());
+  std::string who;
+  for (std::size_t i = 0; i < cur.active.size(); ++i) {
+    if (i == 8 && cur.active.size() > 10) {
+      who += ", ... " + std::to_string(cur.active.back());
+      break;
+    }
+    who += (i == 0 ? "" : ", ") + std::to_string(cur.active[i]);
+  }
+  ImGui::TextWrapped("%s that add (%d of %d): %s", cur.shuffle ? "lanes" : "threads",
+                     static_cast<int>(cur.active.size()), reduction_threads(st), who.c_str());
+  const reduction_add& first = cur.adds.front();
+  if (cur.shuffle) {
+    ImGui::TextWrapped("lane %d adds lane %d's v to its own (registers, no memory)", first.dst, first.src);
+  } else {
+    ImGui::TextWrapped("thread %d reads x[%d] and x[%d], writes x[%d]", first.thread, first.dst, first.src,
+                       first.dst);
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, style::text_dim);
+  if (cur.shuffle) {
+    ImGui::TextWrapped("All %d lanes run the shuffle (no branch, no shared memory, no __syncthreads); only the first "
+                       "%d results are used.", cur.executing_threads, cur.stride);
+  } else {
+    ImGui::TextWrapped("%d warp%s busy, %d divergent: in a divergent warp the threads that skip the add wait while "
+                       "the others do it.", cur.warps_busy, cur.warps_busy == 1 ? "" : "s", cur.warps_divergent);
+  }
+  ImGui::PopStyleColor();
+
+  // The three addressings side by side: warp-steps a block spends, and how many of them diverge.
+  ImGui::Separator();
+  ImGui::Text("Whole tree, %d threads: warp-steps (divergent)", reduction_threads(st));
+  for (int k = 0; k < 3; ++k) {
+    int busy = 0, divergent = 0;
+    for (const reduction_step& s : reduction_steps(static_cast<reduction_addressing>(k), reduction_threads(st))) {
+      busy += s.warps_busy;
+      divergent += s.warps_divergent;
+    }
+    ImGui::BulletText("%s: %d (%d)", m.parameters[0].choices[static_cast<std::size_t>(k)].c_str(), busy, divergent);
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, style::text_dim);
+  ImGui::TextWrapped("With 64 threads or more, sequential addressing leaves whole warps idle instead of divergent; "
+                     "the shuffle finish has no divergent step at all.");
+  ImGui::PopStyleColor();
+}
+
+void draw_reduction_picture(const explorer_state& st) {
+  const int threads = reduction_threads(st);
+  const reduction_addressing kind = reduction_kind(st);
+  const std::vector<reduction_step> all = reduction_steps(kind, threads);
+  const std::vector<std::vector<long long>> states = reduction_states(kind, reduction_input(threads));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 size = ImGui::GetContentRegionAvail();
+  const float left = 150.0f, top = 24.0f;
+  const float cell = std::clamp((size.x - left - 12.0f) / static_cast<float>(threads), 4.0f, 40.0f);
+  const int rows = static_cast<int>(states.size());
+  const float row_h = std::clamp((size.y - top - 40.0f) / static_cast<float>(rows), 10.0f, 60.0f);
+  const float box_h = std::min(cell, row_h * 0.55f);
+  const auto cell_lo = [&](int row, int i) {
+    return add(origin, left + static_cast<float>(i) * cell, top + static_cast<float>(row) * row_h);
+  };
+  const bool numbers = cell >= 18.0f && box_h >= 14.0f;
+
+  dl->AddText(origin, label_color, "x[] in shared memory, one element per thread; each row is the array after a step");
+  // Warp boundaries, across every row.
+  for (int w = warp_size; w < threads; w += warp_size) {
+    const ImVec2 at = cell_lo(0, w);
+    dl->AddLine(add(at, 0.0f, -4.0f), ImVec2(at.x, origin.y + top + static_cast<float>(rows) * row_h), tile_line, 2.0f);
+  }
+  char text[96];
+  for (int row = 0; row < rows; ++row) {
+    const bool future = row > st.reduction_step + 1;
+    const reduction_step* step = row > 0 ? &all[static_cast<std::size_t>(row - 1)] : nullptr;
+    const bool current = row == st.reduction_step + 1;
+    if (row == 0) {
+      std::snprintf(text, sizeof text, "loaded");
+    } else {
+      std::snprintf(text, sizeof text, "%s %d", step->shuffle ? "shuffle" : "stride", step->stride);
+    }
+    dl->AddText(add(origin, 4.0f, top + static_cast<float>(row) * row_h), current ? style::gpu : label_color, text);
+    for (int i = 0; i < threads; ++i) {
+      const ImVec2 lo = cell_lo(row, i);
+      const ImVec2 hi = add(lo, cell - 1.0f, box_h);
+      bool written = false;
+      if (step != nullptr) {
+        written = std::any_of(step->adds.begin(), step->adds.end(), [i](const reduction_add& a) { return a.dst == i; });
+      }
+      ImU32 fill = (row + i) % 2 == 0 ? block_even : block_odd;
+      if (written) fill = future ? with_alpha(style::gpu, 60) : style::gpu;
+      dl->AddRectFilled(lo, hi, fill);
+      if (numbers && !future) {
+        std::snprintf(text, sizeof text, "%lld", states[static_cast<std::size_t>(row)][static_cast<std::size_t>(i)]);
+        dl->AddText(add(lo, 2.0f, (box_h - ImGui::GetTextLineHeight()) * 0.5f), written ? IM_COL32(0, 0, 0, 255)
+                                                                                          : label_color, text);
+      }
+    }
+    if (step == nullptr || future) continue;
+    // Each add: an arrow from the element read (the row above) to the element written.
+    for (const reduction_add& a : step->adds) {
+      const ImVec2 from = add(cell_lo(row - 1, a.src), cell * 0.5f, box_h);
+      const ImVec2 to = add(cell_lo(row, a.dst), cell * 0.5f, 0.0f);
+      dl->AddLine(from, to, current ? with_alpha(style::roof, 230) : with_alpha(style::roof, 120), current ? 2.0f : 1.0f);
+      dl->AddRect(add(cell_lo(row - 1, a.src), -1.0f, -1.0f), add(cell_lo(row - 1, a.src), cell, box_h + 1.0f),
+                  current ? style::roof : with_alpha(style::roof, 110));
+    }
+  }
+  // The index of each element under the last row, when there is room.
+  const float bottom = origin.y + top + static_cast<float>(rows) * row_h;
+  for (int i = 0; i < threads; i += cell >= 18.0f ? 1 : 8) {
+    std::snprintf(text, sizeof text, "%d", i);
+    dl->AddText(ImVec2(cell_lo(0, i).x, bottom), style::text_dim, text);
+  }
+  dl->AddText(ImVec2(origin.x + left, bottom + ImGui::GetTextLineHeight() + 4.0f), style::text_dim,
+              "orange: written by an active thread; purple: the element it reads; | a warp boundary");
+  ImGui::Dummy(size);
+}
+
 }  // namespace
 
 void draw_explorer(app_state& app) {
   explorer_state& st = state();
+  if (!st.model_chosen) {
+    const execution_model* m = find_model(app.workload);
+    st.model = m != nullptr ? m->id : execution_models().front().id;
+  }
   if (app.screenshot) {
     st.playing = false;  // a screenshot is one deterministic picture
   }
-  if (st.playing && ImGui::GetTime() >= st.next_step_at) {
-    st.step = (st.step + 1) % std::max(steps(st.shape), 1);
-    st.next_step_at = ImGui::GetTime() + seconds_per_step;
-  }
 
   ImGui::BeginChild("explorer_controls", ImVec2(controls_width, 0.0f), false);
-  draw_controls(st);
-  const c_layout l = layout_of(st.shape);
-  const bool hovered = st.hover_row >= 0 && st.hover_row < st.shape.m && st.hover_col < st.shape.n;
-  const int row = hovered ? st.hover_row : st.pinned_row;
-  const int col = hovered ? st.hover_col : st.pinned_col;
-  draw_thread_info(st, l, row, col, hovered);
-  draw_counters(st);
+  draw_model_picker(st);
+  if (st.model == "reduction_tree") {
+    draw_reduction_controls(st);
+  } else {
+    if (st.playing && ImGui::GetTime() >= st.next_step_at) {
+      st.step = (st.step + 1) % std::max(steps(st.shape), 1);
+      st.next_step_at = ImGui::GetTime() + seconds_per_step;
+    }
+    draw_controls(st);
+    const c_layout l = layout_of(st.shape);
+    const bool hovered = st.hover_row >= 0 && st.hover_row < st.shape.m && st.hover_col < st.shape.n;
+    const int row = hovered ? st.hover_row : st.pinned_row;
+    const int col = hovered ? st.hover_col : st.pinned_col;
+    draw_thread_info(st, l, row, col, hovered);
+    draw_counters(st);
+  }
   ImGui::EndChild();
 
   ImGui::SameLine();
   ImGui::BeginChild("explorer_picture", ImVec2(0.0f, 0.0f), false, ImGuiWindowFlags_NoScrollbar);
-  draw_picture(st, app.screenshot);
+  if (st.model == "reduction_tree") {
+    draw_reduction_picture(st);
+  } else {
+    draw_picture(st, app.screenshot);
+  }
   ImGui::EndChild();
 }
 

@@ -1,7 +1,7 @@
 /// @file panel_live.cpp
-/// @brief Measure it here: runs `./course bench matmul` on this machine from the UI and shows each version's time
-/// and GFLOP/s as it finishes, so the learner sees the gaps between naive, packed and OpenBLAS grow with N on their
-/// own hardware, then opens the run in the dashboard next to the recorded files.
+/// @brief Measure it here: runs `./course bench <workload> --stream` on this machine from the UI for the chosen
+/// workload and shows each version's time and rate as it finishes, so the learner sees the gaps between versions
+/// and libraries on their own hardware, then opens the run in the dashboard next to the recorded files.
 ///
 /// The benchmark runs as a child process (data/bench_runner.hpp); this panel only starts it and draws what it
 /// reports. A screenshot never starts it: it shows the idle panel and the exact command Start would run.
@@ -34,9 +34,28 @@ namespace fs = std::filesystem;
 constexpr int max_n_choices[] = {256, 512, 1024, 2048};
 constexpr const char* max_n_names = "256\0" "512\0" "1024\0" "2048\0";
 
+/// The workloads `./course bench` knows: the labs' manifests list them, and CMake passes them in
+/// (WS_BENCH_WORKLOADS, comma-separated, visualizer/app.cmake).
+std::vector<std::string> bench_workloads() {
+  std::vector<std::string> out;
+  std::string_view all = WS_BENCH_WORKLOADS;
+  while (!all.empty()) {
+    const std::size_t semi = all.find(',');
+    if (const std::string_view w = all.substr(0, semi); !w.empty()) out.emplace_back(w);
+    all = semi == std::string_view::npos ? std::string_view{} : all.substr(semi + 1);
+  }
+  return out;
+}
+
+/// The one benchmark with a size limit option: `--max-n N` is an option of `./course bench matmul` only
+/// (tools/course/bench.sh); every other workload runs its own sizes.
+bool takes_max_n(const std::string& workload) { return workload == "matmul"; }
+
 /// What the panel keeps between frames; the runner lives as long as the app (its destructor cancels a run).
 struct live_state {
   bench_runner runner;
+  std::string workload;       ///< the workload Start runs (the app's workload when the bench knows it)
+  std::string ran;            ///< the workload of the records below
   int max_n_index = 1;  // 512: every version at 256 and 512 in well under a minute on a laptop
   bool cpu_only = true;
   bool started = false;       ///< a run was started in this session: its progress and message are worth showing
@@ -50,12 +69,19 @@ live_state& state() {
   return s;
 }
 
-/// True when a GPU run can work here: a driver's device node and nvcc to build the CUDA benchmark. Without both
-/// `./course bench` would time only the CPU backend pretending to be a GPU, so the panel keeps CPU-only checked.
-bool gpu_available() {
-  static const bool available = [] {
+/// An NVIDIA driver's device node: without it no GPU run can work, whatever is installed.
+bool has_gpu_device() {
+  static const bool found = [] {
     std::error_code ec;
-    if (!fs::exists("/dev/nvidiactl", ec)) return false;
+    return fs::exists("/dev/nvidiactl", ec) || fs::exists("/dev/nvidia0", ec);
+  }();
+  return found;
+}
+
+/// nvcc on PATH or in /usr/local/cuda/bin: without it the CUDA benchmark cannot be built.
+bool has_nvcc() {
+  static const bool found = [] {
+    std::error_code ec;
     if (fs::exists("/usr/local/cuda/bin/nvcc", ec)) return true;
     const char* path = std::getenv("PATH");
     std::string_view rest = path != nullptr ? path : "";
@@ -67,13 +93,28 @@ bool gpu_available() {
     }
     return false;
   }();
-  return available;
+  return found;
+}
+
+/// True when a GPU run can work here: a device node and nvcc. Without both `./course bench` would time only the
+/// CPU backend pretending to be a GPU, so the panel keeps CPU-only checked.
+bool gpu_available() { return has_gpu_device() && has_nvcc(); }
+
+/// Exactly what is missing for a GPU run, or "" when nothing is.
+std::string gpu_missing() {
+  if (has_gpu_device() && has_nvcc()) return "";
+  if (!has_gpu_device() && !has_nvcc()) return "No NVIDIA GPU device (/dev/nvidia*) and no nvcc found here";
+  if (!has_gpu_device()) return "nvcc is installed, but there is no NVIDIA GPU device here (no /dev/nvidia*)";
+  return "An NVIDIA GPU device is here, but nvcc was not found (not on PATH, not in /usr/local/cuda/bin)";
 }
 
 std::vector<std::string> command_of(const app_state& app, const live_state& st) {
-  std::vector<std::string> argv = {(app.root / "course").string(), "bench", "matmul"};
+  std::vector<std::string> argv = {(app.root / "course").string(), "bench", st.workload};
   if (st.cpu_only) argv.emplace_back("--cpu-only");
-  argv.insert(argv.end(), {"--max-n", std::to_string(max_n_choices[st.max_n_index]), "--stream"});
+  if (takes_max_n(st.workload)) {
+    argv.insert(argv.end(), {"--max-n", std::to_string(max_n_choices[st.max_n_index])});
+  }
+  argv.emplace_back("--stream");
   return argv;
 }
 
@@ -108,27 +149,43 @@ results_file as_results_file(const live_state& st) {
   f.label = "this machine (live, " + f.machine.date + ")";
   f.path = "live-" + f.machine.date.substr(0, 10) + ".json";  // a name for the files strip; never written
   f.records = st.records;
+  name_series(f);
   return f;
 }
 
 void draw_controls(app_state& app, live_state& st) {
   const bool running = st.runner.running();
   ImGui::BeginDisabled(running);
-  ImGui::SetNextItemWidth(90.0f);
-  ImGui::Combo("largest N", &st.max_n_index, max_n_names);
+  const std::vector<std::string> wls = bench_workloads();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("workload");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(130.0f);
+  if (ImGui::BeginCombo("##live_workload", st.workload.c_str())) {
+    for (const std::string& w : wls) {
+      if (ImGui::Selectable(w.c_str(), w == st.workload)) st.workload = w;
+    }
+    ImGui::EndCombo();
+  }
+  if (takes_max_n(st.workload)) {
+    ImGui::SameLine(0.0f, 24.0f);
+    ImGui::SetNextItemWidth(90.0f);
+    ImGui::Combo("largest N", &st.max_n_index, max_n_names);
+  }
   ImGui::SameLine(0.0f, 24.0f);
   if (!gpu_available()) st.cpu_only = true;
   ImGui::BeginDisabled(!gpu_available());
   ImGui::Checkbox("CPU only", &st.cpu_only);
   ImGui::EndDisabled();
   if (!gpu_available() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
-    ImGui::SetTooltip("No NVIDIA driver or no nvcc found: only the CPU versions can be timed here.");
+    ImGui::SetTooltip("%s: only the CPU versions can be timed here.", gpu_missing().c_str());
   }
   ImGui::SameLine(0.0f, 24.0f);
   if (ImGui::Button("Start") && !app.screenshot) {
     st.start_error.clear();
     if (st.runner.start(command_of(app, st), st.start_error)) {
       st.started = true;
+      st.ran = st.workload;
       st.records.clear();
       st.opened_label.clear();
     }
@@ -175,29 +232,43 @@ void draw_progress(live_state& st) {
 void draw_table(const std::vector<record>& records, ImVec2 size) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("live_records", 5, flags, size)) return;
+  if (!ImGui::BeginTable("live_records", 6, flags, size)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthStretch, 4.2f);
-  ImGui::TableSetupColumn("N", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("median (ms)", ImGuiTableColumnFlags_WidthStretch, 1.5f);
-  ImGui::TableSetupColumn("GFLOP/s", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthStretch, 4.0f);
+  ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  ImGui::TableSetupColumn("median (ms)", ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn("GB/s", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableSetupColumn("GFLOP/s", ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableSetupColumn("correct", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableHeadersRow();
+  const ImVec4 bad(1.0f, 0.36f, 0.33f, 1.0f);
   for (const record& r : records) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(series_name(r).c_str());
     ImGui::TableNextColumn();
-    ImGui::Text("%lld", r.m);
+    ImGui::TextUnformatted(shape_label(r.shape).c_str());
+    if (!r.timed()) {
+      ImGui::TableNextColumn();
+      ImGui::TextColored(r.status == "wrong" ? bad : ImGui::ColorConvertU32ToFloat4(style::text_dim), "%s",
+                         r.status == "wrong" ? "wrong result" : "not implemented yet");
+      ImGui::TableNextColumn();
+      ImGui::TableNextColumn();
+      ImGui::TableNextColumn();
+      ImGui::TextColored(bad, "NO");
+      continue;
+    }
     ImGui::TableNextColumn();
     ImGui::Text("%.3f", r.median_ms);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.1f", r.gbps);
     ImGui::TableNextColumn();
     ImGui::Text("%.1f", r.gflops);
     ImGui::TableNextColumn();
     if (r.correct) {
       ImGui::TextUnformatted("yes");
     } else {
-      ImGui::TextColored(ImVec4(1.0f, 0.36f, 0.33f, 1.0f), "NO");
+      ImGui::TextColored(bad, "NO");
     }
   }
   ImGui::EndTable();
@@ -215,11 +286,6 @@ void bullet(const char* format, ...) {
 
 /// Before the first record: what Start will do, step by step, where the chart will be.
 void draw_what_start_does(const app_state& app, const live_state& st, ImVec2 size) {
-  std::string ns;
-  for (const int n : max_n_choices) {
-    if (n > max_n_choices[st.max_n_index]) break;
-    ns += (ns.empty() ? "" : ", ") + std::to_string(n);
-  }
   ImGui::BeginChild("what_start_does", size, true);
   ImGui::TextUnformatted("What Start does");
   ImGui::Spacing();
@@ -228,16 +294,23 @@ void draw_what_start_does(const app_state& app, const live_state& st, ImVec2 siz
   ImGui::Indent();
   ImGui::TextWrapped("%s", shell_line(command_of(app, st)).c_str());
   ImGui::Unindent();
-  bullet("The course script sets up and builds the matmul benchmark if needed (the first time: a few minutes; "
-         "the progress bar says \"building\" meanwhile).");
-  bullet("For N = %s it times the CPU versions of lab 02 and OpenBLAS, on one thread and on all %u cores%s, and "
-         "checks every result against its library's.",
-         ns.c_str(), std::thread::hardware_concurrency(),
-         st.cpu_only ? "" : ", then the GPU kernels of labs 03 and 04 and cuBLAS");
-  bullet("Each version appears in the table as soon as it finishes, and here as GFLOP/s bars grouped by N (log "
-         "scale: naive and OpenBLAS are orders of magnitude apart).");
-  bullet("Cancel stops it. Open in dashboard adds the run to the loaded results, in memory only: nothing is "
-         "written to bench/results/.");
+  bullet("The course script sets up and builds the %s benchmark if needed (the first time: a few minutes; "
+         "the progress bar says \"building\" meanwhile).", st.workload.c_str());
+  if (takes_max_n(st.workload)) {
+    std::string ns;
+    for (const int n : max_n_choices) {
+      if (n > max_n_choices[st.max_n_index]) break;
+      ns += (ns.empty() ? "" : ", ") + std::to_string(n);
+    }
+    bullet("Sizes up to N = %s.", ns.c_str());
+  }
+  bullet("It times every version of the labs that take part in %s (yours from labs/, the reference from "
+         "solutions/) and the library yardsticks, on %u CPU cores%s, and checks every result.",
+         st.workload.c_str(), std::thread::hardware_concurrency(), st.cpu_only ? "" : " and the GPU");
+  bullet("Each version appears in the table as soon as it finishes, and here as bars of its rate grouped by size "
+         "(GB/s for a memory-bound workload, GFLOP/s for a compute-bound one; log scale).");
+  bullet("Cancel stops it. The whole run is also written to build/bench/%s.json, which ./course viz opens; Open in "
+         "dashboard adds it to the loaded results now.", st.workload.c_str());
   if (app.screenshot) {
     ImGui::Spacing();
     ImGui::TextDisabled("(a screenshot never starts the benchmark)");
@@ -246,20 +319,22 @@ void draw_what_start_does(const app_state& app, const live_state& st, ImVec2 siz
   ImGui::EndChild();
 }
 
-/// GFLOP/s per version, grouped by N, from the records so far (the same series names and colors as the
-/// dashboard, so the two read alike).
-void draw_chart(const std::vector<record>& records, ImVec2 size) {
+/// The headline rate per version, grouped by size, from the records so far (the same series names and colors as
+/// the dashboard, so the two read alike). Untimed records have no bar.
+void draw_chart(const live_state& st, ImVec2 size) {
   results_file run;
-  run.records = records;
-  const std::vector<std::string> names = series(run, "matmul");
-  const std::vector<long long> ns = sizes(run, "matmul");
+  run.records = st.records;
+  name_series(run);
+  const std::vector<std::string> names = series(run, st.ran);
+  const std::vector<shape_t> shapes = sizes(run, st.ran);
+  const metric headline = headline_metric(run, st.ran);
   // One shade per series within its side (CPU blue, GPU orange), counted per side.
   std::vector<bool> gpu_side;
   int cpu_count = 0, gpu_count = 0;
   for (const std::string& name : names) {
-    const auto it =
-        std::find_if(records.begin(), records.end(), [&](const record& r) { return series_name(r) == name; });
-    gpu_side.push_back(it != records.end() && is_gpu(*it));
+    const auto it = std::find_if(run.records.begin(), run.records.end(),
+                                 [&](const record& r) { return series_name(r) == name; });
+    gpu_side.push_back(it != run.records.end() && is_gpu(*it));
     ++(gpu_side.back() ? gpu_count : cpu_count);
   }
   std::vector<ImU32> colors;
@@ -269,15 +344,16 @@ void draw_chart(const std::vector<record>& records, ImVec2 size) {
                          : style::series_color(false, cpu_index++, cpu_count));
   }
   std::vector<chart::bar_group> groups;
-  for (const long long n : ns) {
-    chart::bar_group g{"N = " + std::to_string(n), {}};
+  for (const shape_t& n : shapes) {
+    chart::bar_group g{shape_label(n), {}};
     for (const std::string& name : names) {
-      const record* r = find(run, "matmul", name, n);
-      g.values.push_back(r != nullptr ? r->gflops : std::numeric_limits<double>::quiet_NaN());
+      const record* r = find(run, st.ran, name, n);
+      g.values.push_back(r != nullptr && r->timed() ? rate(*r, headline) : std::numeric_limits<double>::quiet_NaN());
     }
     groups.push_back(std::move(g));
   }
-  chart::grouped_bars("live_bars", names, colors, groups, chart::axis{"GFLOP/s", chart::scale::log, {}, {}}, size);
+  chart::grouped_bars("live_bars", names, colors, groups,
+                      chart::axis{headline == metric::gbps ? "GB/s" : "GFLOP/s", chart::scale::log, {}, {}}, size);
 }
 
 }  // namespace
@@ -285,13 +361,19 @@ void draw_chart(const std::vector<record>& records, ImVec2 size) {
 void draw_live(app_state& app) {
   live_state& st = state();
   for (record& r : st.runner.take_new_records()) st.records.push_back(std::move(r));
+  const std::vector<std::string> wls = bench_workloads();
+  if (st.workload.empty() || std::find(wls.begin(), wls.end(), st.workload) == wls.end()) {
+    st.workload = std::find(wls.begin(), wls.end(), app.workload) != wls.end() ? app.workload
+                  : wls.empty()                                               ? app.workload
+                                                                              : wls.front();
+  }
 
-  ImGui::TextUnformatted("Live benchmark: time the matmul versions on this machine");
+  ImGui::Text("Live benchmark: time the %s versions on this machine", st.workload.c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, style::text_dim);
-  ImGui::TextWrapped("Your own numbers, measured here: how far apart naive, packed and OpenBLAS are on this CPU, "
-                     "and how the gaps grow with N.%s",
-                     gpu_available() ? " Untick CPU only to time the GPU kernels and cuBLAS too."
-                                     : " No NVIDIA GPU and nvcc found here, so CPU only.");
+  ImGui::TextWrapped("Your own numbers, measured here: how far apart the versions and the libraries are on this "
+                     "machine, and how the gaps change with size.%s%s",
+                     gpu_available() ? " Untick CPU only to time the GPU versions too." : " ",
+                     gpu_available() ? "" : (gpu_missing() + ", so CPU only.").c_str());
   ImGui::PopStyleColor();
   draw_controls(app, st);
   draw_progress(st);
@@ -306,7 +388,7 @@ void draw_live(app_state& app) {
   if (st.records.empty()) {
     draw_what_start_does(app, st, chart_size);
   } else {
-    draw_chart(st.records, chart_size);
+    draw_chart(st, chart_size);
   }
 
   // Once per run: a second click would only add the same records again.
@@ -314,7 +396,7 @@ void draw_live(app_state& app) {
   if (ImGui::Button("Open in dashboard")) {
     app.files.push_back(as_results_file(st));
     app.selected_file = static_cast<int>(app.files.size()) - 1;
-    app.workload = "matmul";
+    app.workload = st.ran;
     st.opened_label = app.files.back().label;
   }
   ImGui::EndDisabled();
@@ -324,7 +406,7 @@ void draw_live(app_state& app) {
     ImGui::Text("added \"%s\" to the results above (in memory only): open the Dashboard tab",
                 st.opened_label.c_str());
   } else {
-    ImGui::TextUnformatted("adds this run to the loaded results, next to the recorded files");
+    ImGui::TextUnformatted("adds this run to the loaded results (it is also in build/bench/)");
   }
   ImGui::PopStyleColor();
 }

@@ -1,11 +1,12 @@
 /// @file panel_roofline.cpp
-/// @brief The roofline: why naive matmul is slow however fast the chip is. Each version is a point at the FLOP per
-/// byte its algorithm implies (x) and the GFLOP/s it reached (y), under dashed roofs: memory bandwidth x FLOP/byte
-/// where data cannot arrive fast enough (sloped, memory-bound), the arithmetic peak where it can (flat,
-/// compute-bound). The ridge between them is how much reuse a kernel needs before the ALUs, not memory, limit it.
+/// @brief The roofline of any workload: each version is a point at its record's intensity (x: the FLOP it does per
+/// byte of compulsory memory traffic, both counted by the benchmark next to the kernel) and the GFLOP/s it reached
+/// (y), under dashed roofs: the MEASURED memory bandwidth x FLOP/byte (sloped, memory-bound) and the peak (flat,
+/// compute-bound). The ridge between them is the reuse a kernel needs before the ALUs, not memory, limit it.
 ///
-/// Reads app.files[app.selected_file] and app.workload. The intensities come from analysis::arithmetic_intensity
-/// (the algorithm's data reuse, not a profiler's count); the peaks from the file's machine record.
+/// The model cannot put a point above a measured memory roof unless caches serve some of the traffic: such a
+/// point is labelled "beats the model: caches". A file without a measured bandwidth draws no memory roof and says
+/// why (nothing is assumed). Reads app.files[app.selected_file] and app.workload; numbers from data/analysis.hpp.
 
 #include <algorithm>
 #include <cmath>
@@ -31,15 +32,10 @@ using widgets::side_name;
 using widgets::size_label;
 using widgets::size_picker;
 
-/// CPU memory bandwidth (GB/s) for the CPU roof's slope. Results files do not record it (the benchmark does not
-/// measure it), so this is an assumption, said so on the chart: about what a few DDR4/DDR5 channels give one
-/// socket; a 2-vCPU cloud slice sees less, a workstation more. Only the CPU roof's slope and ridge depend on it.
-constexpr double assumed_cpu_bandwidth_gbs = 50.0;
-
 /// What the learner picked here; the size goes back to its default when the file or the workload changes.
 struct roofline_state {
   std::string shown_for;
-  long long size = 0;
+  shape_t size;
 };
 
 roofline_state& state() {
@@ -55,39 +51,55 @@ std::string fmt_rate(double gflops) {
 
 std::string fmt_ai(double ai) { return ai < 1 ? fmt("%.2f", ai) : ai < 10 ? fmt("%.1f", ai) : fmt("%.0f", ai); }
 
-/// The size shown first: the largest with the most versions on it, so every point is there (the benchmark skips
-/// slow versions, naive first, at large sizes, and naive is the point the lesson starts from).
-long long default_size(const results_file& f, const std::string& workload, const std::vector<long long>& sizes) {
-  long long best = sizes.empty() ? 0 : sizes.back();
+/// The size shown first: the largest with the most timed versions on it, so every point is there (the benchmark
+/// skips slow versions at large sizes, and the slowest is the point the lesson starts from).
+shape_t default_size(const results_file& f, const std::string& workload, const std::vector<shape_t>& sizes) {
+  shape_t best = sizes.empty() ? shape_t{} : sizes.back();
   std::size_t most = 0;
-  for (const long long m : sizes) {
-    const auto count = static_cast<std::size_t>(std::count_if(
-        f.records.begin(), f.records.end(), [&](const record& r) { return r.workload == workload && r.m == m; }));
+  for (const shape_t& m : sizes) {
+    const auto count = static_cast<std::size_t>(std::count_if(f.records.begin(), f.records.end(), [&](const record& r) {
+      return r.workload == workload && r.shape == m && r.timed();
+    }));
     if (count >= most) most = count, best = m;
   }
   return best;
 }
 
-/// One roof: min(peak, bandwidth x AI); only the flat peak when the bandwidth is unknown (0).
+/// One roof: min(peak, bandwidth x AI) when both are known; only the flat peak, or only the slope, otherwise.
 struct roof {
-  std::string name;        ///< the flat part's label: "GPU FP32 peak"
+  std::string name;        ///< the flat part's label: "GPU FP32 peak"; empty without a peak
   std::string slope_name;  ///< the sloped part's label ("GPU memory"); empty when another roof labels that slope
-  double peak = 0;         ///< GFLOP/s
-  double bandwidth = 0;    ///< GB/s; 0: unknown, no slope and no ridge
-  bool assumed_bw = false;
+  double peak = 0;         ///< GFLOP/s; 0: unknown, no flat part
+  double bandwidth = 0;    ///< GB/s (measured, or theoretical for a GPU without a measurement); 0: no slope
+  bool theoretical = false;
   bool sloped() const { return bandwidth > 0; }
+  bool flat() const { return peak > 0; }
+  bool ridged() const { return sloped() && flat(); }
   double ridge() const { return peak / bandwidth; }  ///< FLOP/byte where the slope meets the peak
+  double at(double ai) const {
+    return sloped() && flat() ? std::min(peak, bandwidth * ai) : sloped() ? bandwidth * ai : peak;
+  }
 };
+
+/// The flat roof's name for a record's side: "CPU peak, 1 core", "CPU peak, 2 cores", "GPU FP32 peak", "GPU
+/// tensor-core peak".
+std::string peak_name(const machine_info& mc, const record& r) {
+  if (r.backend == "cpu") {
+    return r.threads == 1 ? std::string("CPU peak, 1 core")
+                          : "CPU peak, " + std::to_string(mc.cores) + (mc.cores == 1 ? " core" : " cores");
+  }
+  return r.dtype == "f16" || r.dtype == "bf16" ? "GPU tensor-core peak" : "GPU FP32 peak";
+}
 
 /// A roof as the corners of a dashed polyline over [x_lo, x_hi]: the sloped part, the ridge, the flat part.
 chart::series roof_line(const roof& r, double x_lo, double x_hi) {
   chart::series s{"", style::roof, {}, {}, true, false, true};
   const auto corner = [&](double x) {
     s.x.push_back(x);
-    s.y.push_back(r.sloped() ? std::min(r.peak, r.bandwidth * x) : r.peak);
+    s.y.push_back(r.at(x));
   };
   corner(x_lo);
-  if (r.sloped() && r.ridge() > x_lo && r.ridge() < x_hi) corner(r.ridge());
+  if (r.ridged() && r.ridge() > x_lo && r.ridge() < x_hi) corner(r.ridge());
   corner(x_hi);
   return s;
 }
@@ -99,16 +111,16 @@ double pow10_ceil(double v) { return std::pow(10.0, std::ceil(std::log10(v))); }
 
 void draw_roofline(app_state& app) {
   if (app.files.empty()) {
-    ImGui::TextUnformatted("No results file is loaded. Run ./course bench matmul --cpu-only --json FILE (or on a GPU "
-                           "machine, without --cpu-only), then ./course viz --results FILE.");
+    ImGui::TextUnformatted("No results file is loaded. Run ./course bench NAME (add --cpu-only without a GPU), then "
+                           "./course viz opens that run.");
     return;
   }
   const results_file& f = file_and_workload_pickers(app, "##roof_file", "##roof_workload");
   const machine_info& mc = f.machine;
   const std::string& wl = app.workload;
-  const std::vector<long long> szs = sizes(f, wl);
+  const std::vector<shape_t> szs = sizes(f, wl);
   if (szs.empty()) {
-    ImGui::TextUnformatted("This file has no records at all: run ./course bench matmul to fill one.");
+    ImGui::TextUnformatted("This file has no records at all: run ./course bench NAME to fill one.");
     return;
   }
   roofline_state& st = state();
@@ -118,9 +130,10 @@ void draw_roofline(app_state& app) {
     st.size = default_size(f, wl, szs);
   }
   ImGui::SameLine(0, 20);
-  size_picker(wl, st.size, szs, "##roof_size");
+  size_picker(st.size, szs, "##roof_size");
 
-  // The versions at this size, as points (labelled on the chart below), in shades of their side's hue.
+  // The versions at this size, as points (labelled on the chart below), in shades of their side's hue; and the
+  // roofs over them, one per (memory, peak) pair their sides have.
   const std::vector<std::string> names = series(f, wl);
   struct point {
     std::string label;
@@ -128,13 +141,23 @@ void draw_roofline(app_state& app) {
     ImU32 color;
   };
   std::vector<point> pts;
-  bool has_cpu = false, has_real_gpu = false, has_cudacpu = false, has_tensor = false;
+  std::vector<roof> roofs;
+  std::vector<std::string> missing, unplaced, beats;
+  bool has_cpu = false, has_real_gpu = false, has_cudacpu = false;
+  const auto add_unique = [](std::vector<std::string>& v, const std::string& s) {
+    if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+  };
   {
     std::vector<const record*> rec;
     int cpu_n = 0, gpu_n = 0;
     for (const std::string& n : names) {
       const record* r = find(f, wl, n, st.size);
-      if (!r || !(r->gflops > 0) || !(arithmetic_intensity(*r) > 0)) continue;  // nothing to place on log axes
+      if (!r || !r->timed()) continue;
+      const roofline_point p = roofline_place(mc, *r);
+      if (!(p.x > 0) || !(p.y > 0)) {  // nothing to place on log axes: no FLOP or no byte count
+        unplaced.push_back(side_name(*r));
+        continue;
+      }
       rec.push_back(r);
       ++(is_gpu(*r) ? gpu_n : cpu_n);
     }
@@ -142,37 +165,39 @@ void draw_roofline(app_state& app) {
     for (const record* r : rec) {
       const bool gpu = is_gpu(*r);
       (gpu ? (r->backend == "cudacpu" ? has_cudacpu : has_real_gpu) : has_cpu) = true;
-      if (r->backend == "cuda" && (r->dtype == "f16" || r->dtype == "bf16")) has_tensor = true;
-      pts.push_back({side_name(*r), arithmetic_intensity(*r), r->gflops,
-                     style::series_color(gpu, gpu ? gi++ : ci++, gpu ? gpu_n : cpu_n)});
-    }
-  }
+      const roofline_point p = roofline_place(mc, *r);
+      std::string label = side_name(*r);
+      if (p.above_memory_roof) {
+        label += std::string("\n") + beats_model_label;
+        beats.push_back(side_name(*r));
+      } else if (p.above_peak) {
+        label += "\nabove the peak: check the machine record";
+      }
+      pts.push_back({label, p.x, p.y, style::series_color(gpu, gpu ? gi++ : ci++, gpu ? gpu_n : cpu_n)});
 
-  // The roofs this file can draw, and the fields it lacks for the others (each with what its absence costs).
-  std::vector<roof> roofs;
-  std::vector<std::string> missing;
-  if (has_real_gpu) {
-    const double bw = mc.gpu_bandwidth_gbs.value_or(0);
-    if (!mc.gpu_peak_gflops_fp32) missing.push_back("gpu_peak_gflops_fp32 (no GPU FP32 roof)");
-    if (!mc.gpu_peak_gflops_tensor && has_tensor) missing.push_back("gpu_peak_gflops_tensor (no tensor-core roof)");
-    if (!mc.gpu_bandwidth_gbs) missing.push_back("gpu_bandwidth_gbs (GPU roofs drawn flat: no memory slope, no ridge)");
-    if (mc.gpu_peak_gflops_fp32) roofs.push_back({"GPU FP32 peak", "GPU memory", *mc.gpu_peak_gflops_fp32, bw, false});
-    // Only the f16/bf16 tensor-core versions can reach this one: a second, higher flat roof on the same slope.
-    if (mc.gpu_peak_gflops_tensor) {
-      roofs.push_back({"GPU tensor-core peak", mc.gpu_peak_gflops_fp32 ? "" : "GPU memory", *mc.gpu_peak_gflops_tensor,
-                       bw, false});
+      // This record's roof.
+      if (r->backend == "cudacpu") continue;  // the CPU standing in for a GPU: no roof describes it
+      const memory_roof mem = memory_roof_for(mc, *r);
+      const std::optional<double> peak = peak_gflops(mc, *r);
+      roof rf;
+      rf.bandwidth = mem.gbs.value_or(0);
+      rf.theoretical = mem.theoretical;
+      rf.peak = peak.value_or(0);
+      rf.name = peak ? peak_name(mc, *r) : "";
+      rf.slope_name = mem.gbs ? mem.name : "";
+      if (!mem.gbs) add_unique(missing, mem.name + ": " + mem.missing + ", so no memory roof");
+      if (!peak) add_unique(missing, peak_name(mc, *r) + ": not in the machine record, so no compute roof");
+      if (!rf.sloped() && !rf.flat()) continue;
+      const bool known = std::any_of(roofs.begin(), roofs.end(), [&](const roof& o) {
+        return o.peak == rf.peak && o.bandwidth == rf.bandwidth;
+      });
+      if (!known) roofs.push_back(rf);
     }
-  }
-  if (has_cpu) {
-    if (!mc.cpu_peak_gflops) missing.push_back("cpu_peak_gflops (no all-core CPU roof)");
-    if (mc.cpu_peak_gflops) {
-      roofs.push_back({"CPU peak, " + std::to_string(mc.cores) + (mc.cores == 1 ? " core" : " cores"), "CPU memory",
-                       *mc.cpu_peak_gflops, assumed_cpu_bandwidth_gbs, true});
-    }
-    // Most CPU versions use one thread: their own ceiling is one core's peak.
-    if (mc.cpu_peak_gflops_1thread && (mc.cores > 1 || !mc.cpu_peak_gflops)) {
-      roofs.push_back({"CPU peak, 1 core", mc.cpu_peak_gflops ? "" : "CPU memory", *mc.cpu_peak_gflops_1thread,
-                       assumed_cpu_bandwidth_gbs, true});
+    // A slope shared by several roofs (the GPU's FP32 and tensor-core peaks) is labelled once.
+    for (std::size_t i = 0; i < roofs.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (roofs[j].bandwidth == roofs[i].bandwidth && !roofs[j].slope_name.empty()) roofs[i].slope_name.clear();
+      }
     }
   }
 
@@ -185,8 +210,8 @@ void draw_roofline(app_state& app) {
     g_hi = std::max(g_hi, p.gflops * 3);
   }
   for (const roof& r : roofs) {
-    if (r.sloped()) ai_hi = std::max(ai_hi, r.ridge() * 2);
-    g_hi = std::max(g_hi, r.peak * 5);  // a line of room above the top roof for its label
+    if (r.ridged()) ai_hi = std::max(ai_hi, r.ridge() * 2);
+    if (r.flat()) g_hi = std::max(g_hi, r.peak * 5);  // a line of room above the top roof for its label
   }
   ai_lo = pow10_floor(ai_lo);
   ai_hi = pow10_ceil(ai_hi);
@@ -201,13 +226,13 @@ void draw_roofline(app_state& app) {
   std::vector<chart::series> data;
   if (has_cpu) data.push_back({"CPU version", style::cpu, {}, {}, false, true, false});
   if (has_real_gpu || has_cudacpu) data.push_back({"GPU version", style::gpu, {}, {}, false, true, false});
-  const bool any_ridge = std::any_of(roofs.begin(), roofs.end(), [](const roof& r) { return r.sloped(); });
+  const bool any_ridge = std::any_of(roofs.begin(), roofs.end(), [](const roof& r) { return r.ridged(); });
   if (!roofs.empty()) data.push_back({"roof: the most a version can reach", style::roof, {}, {}, true, false, true});
   if (any_ridge) data.push_back({"ridge: memory stops being the limit", style::roof, {}, {}, false, true, false});
   for (const roof& r : roofs) data.push_back(roof_line(r, ai_lo, ai_hi));
   chart::series ridges{"", style::roof, {}, {}, false, true, false};
   for (const roof& r : roofs) {
-    if (!r.sloped()) continue;
+    if (!r.ridged()) continue;
     ridges.x.push_back(r.ridge());
     ridges.y.push_back(r.peak);
   }
@@ -267,7 +292,7 @@ void draw_roofline(app_state& app) {
   const auto keep_free = [&](ImVec2 at) { placed.emplace_back(at.x - 6, at.y - 6, at.x + 6, at.y + 6); };
   for (const point& p : pts) keep_free(pr.to_screen(p.ai, p.gflops));
   for (const roof& r : roofs) {
-    if (r.sloped()) keep_free(pr.to_screen(r.ridge(), r.peak));
+    if (r.ridged()) keep_free(pr.to_screen(r.ridge(), r.peak));
   }
   // Point labels first (they matter most and must sit by their points), highest first, right of each point or else
   // left of it. Points drawn on top
@@ -300,14 +325,15 @@ void draw_roofline(app_state& app) {
     }
   }
   for (const roof& r : roofs) {
+    if (!r.flat()) continue;
     // The flat part: its name and peak, just above it, ending at its ridge (above the roof and left of the ridge no
     // version of that chip can be), else starting there. Without a ridge: at the right end, above or below.
     const std::string flat = r.name + ": " + fmt_rate(r.peak);
     const float w = ImGui::CalcTextSize(flat.c_str()).x;
-    const ImVec2 at = pr.to_screen(r.sloped() ? r.ridge() : ai_hi, r.peak);
+    const ImVec2 at = pr.to_screen(r.ridged() ? r.ridge() : ai_hi, r.peak);
     const float top = at.y - line_h - 3, bottom = at.y - 3;
     const ImVec4 before(at.x - 8 - w, top, at.x - 8, bottom);
-    const ImVec4 after = r.sloped() ? ImVec4(at.x + 8, top, at.x + 8 + w, bottom)
+    const ImVec4 after = r.ridged() ? ImVec4(at.x + 8, top, at.x + 8 + w, bottom)
                                     : ImVec4(at.x - 8 - w, at.y + 3, at.x - 8, at.y + 3 + line_h);  // under the line
     const std::vector<ImVec4> spots{before, after};
     dl->AddText(corner(place(spots)), style::roof, flat.c_str());
@@ -316,11 +342,13 @@ void draw_roofline(app_state& app) {
     if (r.slope_name.empty() || !r.sloped()) continue;
     // The sloped part: its bandwidth, above the slope where the text first fits inside the plot (else from the
     // plot's left edge, at the ridge's height).
-    const std::string slope = r.slope_name + ": " + fmt("%.0f GB/s", r.bandwidth) + (r.assumed_bw ? " (assumed)" : "");
+    const std::string slope = r.slope_name + ": " + fmt("%.0f GB/s", r.bandwidth) +
+                              (r.theoretical ? " (theoretical)" : " (measured)");
     const float sw = ImGui::CalcTextSize(slope.c_str()).x;
-    ImVec2 end = pr.to_screen(r.ridge(), r.peak);
+    const double slope_end = r.ridged() ? r.ridge() : ai_hi;
+    ImVec2 end = pr.to_screen(slope_end, r.at(slope_end));
     end.x = std::max(end.x, pr.min.x + 10 + sw);
-    for (double ai = ai_lo; ai < r.ridge(); ai *= 1.1) {
+    for (double ai = ai_lo; ai < slope_end; ai *= 1.1) {
       const ImVec2 at = pr.to_screen(ai, r.bandwidth * ai);
       if (at.x - sw - 6 >= pr.min.x + 4 && at.y <= pr.max.y - 4) {
         end = at;
@@ -336,16 +364,31 @@ void draw_roofline(app_state& app) {
   ImGui::SameLine(0, 16);
   ImGui::BeginChild("##roofline_text", ImVec2(0, avail.y), false);
   ImGui::PushTextWrapPos(0);
-  std::string what = "The roofline of " + wl + " at " + size_label(wl, st.size) + " on " + mc.cpu_model;
+  std::string what = "The roofline of " + wl + " at " + size_label(st.size) + " on " + mc.cpu_model;
   if (has_real_gpu && mc.gpu_name) what += " and " + *mc.gpu_name;
   ImGui::TextUnformatted((what + ".").c_str());
   ImGui::Spacing();
   const ImVec4 note_color(1.0f, 0.8f, 0.4f, 1.0f);
+  for (const std::string& m : missing) {
+    ImGui::TextColored(note_color, "%s.", m.c_str());
+  }
   if (!missing.empty()) {
+    ImGui::TextColored(note_color, "Nothing is assumed in its place; the points are still where the versions ran. "
+                                   "A schema v2 run of ./course bench measures the bandwidths.");
+    ImGui::Spacing();
+  }
+  if (!beats.empty()) {
     std::string list;
-    for (const std::string& m : missing) list += (list.empty() ? "" : "; ") + m;
-    ImGui::TextColored(note_color, "This file's machine record lacks %s. The points are still where the versions "
-                                   "ran.", list.c_str());
+    for (const std::string& b : beats) list += (list.empty() ? "" : ", ") + b;
+    ImGui::TextColored(note_color, "Above the measured memory roof: %s. The model counts every input read once from "
+                                   "memory; these ran faster than that allows, so part of their data came from "
+                                   "caches (the problem fits in them).", list.c_str());
+    ImGui::Spacing();
+  }
+  if (!unplaced.empty()) {
+    std::string list;
+    for (const std::string& u : unplaced) list += (list.empty() ? "" : ", ") + u;
+    ImGui::TextColored(note_color, "Not on the chart (no FLOP or no byte count in the record): %s.", list.c_str());
     ImGui::Spacing();
   }
   if (has_cudacpu) {
@@ -353,44 +396,34 @@ void draw_roofline(app_state& app) {
     ImGui::Spacing();
   }
   if (!has_real_gpu && !has_cudacpu) {
-    ImGui::TextColored(note_color, "No GPU rows in this file: only CPU roofs. Run ./course bench matmul on a machine "
-                                   "with an NVIDIA GPU to see the GPU's roof.");
+    ImGui::TextColored(note_color, "No GPU rows in this file: only CPU roofs. Run ./course bench %s on a machine with "
+                                   "an NVIDIA GPU to see the GPU's roof.", wl.c_str());
     ImGui::Spacing();
   }
   ImGui::TextUnformatted("How to read it");
   ImGui::Separator();
-  ImGui::TextUnformatted("Each point is one version: x is how many FLOP it does per byte it moves to or from memory, "
-                         "y is the speed it reached. A point can never rise above the dashed roof over it.");
+  ImGui::TextUnformatted("Each point is one version: x is how many FLOP it does per byte it must move to or from "
+                         "memory, y is the speed it reached. Under the model no point rises above the dashed roof "
+                         "over it.");
   ImGui::Spacing();
-  ImGui::TextUnformatted("Left of a ridge the roof slopes: memory bandwidth x FLOP/byte. A version there waits for "
-                         "data (memory-bound). Right of it the roof is flat: the chip's arithmetic peak "
-                         "(compute-bound).");
+  ImGui::TextUnformatted("Left of a ridge the roof slopes: measured memory bandwidth x FLOP/byte. A version there "
+                         "waits for data (memory-bound): its measure is GB/s. Right of it the roof is flat: the "
+                         "chip's arithmetic peak (compute-bound): its measure is GFLOP/s.");
   ImGui::Spacing();
-  if (wl == "matmul") {
-    ImGui::TextUnformatted("Naive matmul reads 2k floats (8k bytes) for the 2k FLOP of each output: 0.25 FLOP/byte. "
-                           "It sits far left, under the sloped roof: memory-bound, however fast the ALUs are.");
-    ImGui::Spacing();
-    ImGui::TextUnformatted("Tiling loads a T x T tile into shared memory once and reuses each float T times: T/4 "
-                           "FLOP/byte. That moves the point right, toward the ridge, where the roof is higher.");
-    ImGui::Spacing();
-  }
   if (any_ridge) {
     // The ridges of this machine, in words: the reuse each roof needs before arithmetic, not memory, limits.
     std::string ridges_text = "Ridges here:";
     for (const roof& r : roofs) {
-      if (!r.sloped()) continue;
+      if (!r.ridged()) continue;
       ridges_text += (ridges_text.back() == ':' ? " " : "; ") + r.name + " at " + fmt_ai(r.ridge()) + " FLOP/byte";
     }
     ImGui::TextUnformatted((ridges_text + ". A version with less reuse than its ridge is limited by memory.").c_str());
     ImGui::Spacing();
   }
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(style::text_dim),
-                     "x comes from each algorithm's data reuse (its ideal memory traffic), not from a profiler.");
-  if (has_cpu) {
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(style::text_dim),
-                       "The CPU roofs assume %.0f GB/s of memory bandwidth: results files do not record it.",
-                       assumed_cpu_bandwidth_gbs);
-  }
+                     "x is the record's flops / bytes: the useful FLOP and the compulsory traffic (each input read "
+                     "once, each output written once), counted by the benchmark, not by a profiler. Versions of "
+                     "one problem share it; they differ in how close they come to the roof.");
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }
