@@ -436,12 +436,18 @@ void session::measure(const version& v, const std::function<bool()>& check, cons
   const bool yours = v.library.empty() && tree == "labs";
   const std::string impl = !v.library.empty() ? v.library : yours ? "yours" : "reference";
   const std::string who = v.name + (v.dtype == "f32" ? "" : " " + v.dtype);
+  // The progress label names a library row's library and a multi-threaded row's threads: "saxpy (openblas, 2 threads)".
+  std::string label = who;
+  if (!v.library.empty() || v.threads > 1) {
+    label += " (" + (v.library.empty() ? impl : v.library) +
+             (v.threads > 1 ? ", " + std::to_string(v.threads) + " threads" : "") + ")";
+  }
   const auto clear = [&] {
     if (tty_) std::fprintf(stderr, "\r\033[K");
   };
   const auto untimed = [&](const char* status, const std::string& line) {
     for (const shape& s : shapes) {
-      progress(who + " " + s.label);
+      progress(label + " " + s.label);
       add_record(v, s, status, 0, 0, 0, 0, false);
     }
     clear();
@@ -472,7 +478,7 @@ void session::measure(const version& v, const std::function<bool()>& check, cons
   // 3. Timed at each shape: a warm-up, then the median of several runs, then the output checked again.
   double last_ms = 0, last_work = 0;
   for (const shape& s : shapes) {
-    progress(who + " " + s.label);
+    progress(label + " " + s.label);
     const double work = workload_.limit == roof::compute && s.flops > 0 ? s.flops : s.bytes;
     if (last_ms > 0 && last_work > 0 && last_ms * work / last_work > v.max_predicted_ms) {
       clear();

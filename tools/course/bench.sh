@@ -12,18 +12,20 @@
 # --cpu-only times only the CPU versions (and their yardsticks), so it needs no GPU build at all.
 # The document always goes to build/bench/NAME.json (the latest run, which ./course viz opens); --json FILE also
 # writes it there. --stream prints WS-PROGRESS / WS-RECORD lines for the visualizer (counted over both programs).
+# WS_BENCH_REFERENCE_ONLY=1 times only the reference and the libraries (tools/gpu_check: labs/ holds the starters there).
 # WS_PRESET names the build to use (default: default; tools/gpu_check uses gpu-check). WS_GIT_COMMIT, when set, is the
 # commit recorded in the results (a copy of the tree without .git cannot ask git).
 
-# bench_workloads: "name<TAB>one line" for each bench/workloads/ file, from its @brief.
+# bench_workloads: "name<TAB>one line" for each bench/workloads/ file, from its @brief ("name (lab NN): what"), in
+# the order of the labs.
 bench_workloads() {
   local file name brief
   for file in "$WS_ROOT"/bench/workloads/*.cpp "$WS_ROOT"/bench/workloads/*.cu; do
     [[ -f "$file" ]] || continue
     name=$(basename "$file"); name=${name%.*}
     brief=$(sed -n 's|^/// @brief ||p' "$file" | head -n 1)
-    printf '%s\t%s\n' "$name" "$brief"
-  done
+    printf '%s\t%s\t%s\n' "$(grep -oE '[0-9]{2}' <<<"$brief" | head -n 1)" "$name" "${brief#"$name "}"
+  done | sort -s -k1,1 | cut -f2-
 }
 
 # bench_labs NAME: the numbers of the labs whose lab.json lists workload NAME (their "workloads" field).
@@ -97,9 +99,14 @@ cmd_bench() {
 
   # Your code: built apart, so a lab that does not compile leaves only your rows out.
   local labs_bin="$bin/bench_${name}_labs_${backend}" labs_built=1 labs_log="$WS_ROOT/build/.build-$preset-bench-labs.log"
-  ws_info "Building your code (bench_${name}_labs_${backend})"
-  cmake --build "$build" --target "bench_${name}_labs_${backend}" 2>&1 | ws_progress >"$labs_log"
-  [[ ${PIPESTATUS[0]} == 0 && -x "$labs_bin" ]] || labs_built=0
+  local yours=1
+  [[ ${WS_BENCH_REFERENCE_ONLY:-0} == 1 ]] && yours=0 labs_built=0
+  if [[ $yours == 1 ]]; then
+    ws_info "Building your code (bench_${name}_labs_${backend})"
+    local build_rc=0
+    cmake --build "$build" --target "bench_${name}_labs_${backend}" 2>&1 | ws_progress >"$labs_log" || build_rc=$?
+    [[ $build_rc == 0 && -x "$labs_bin" ]] || labs_built=0
+  fi
 
   # Which of the workload's labs are still the pristine starter (not timed: "yours: not implemented yet").
   local starters=() nn
@@ -131,6 +138,8 @@ cmd_bench() {
     WS_GIT_COMMIT="$commit" "$labs_bin" "${args[@]}" "${starter_args[@]}" "${progress_labs[@]}" --append "$out" ||
       rc_labs=$?
     [[ $rc_labs == 0 || $rc_labs == 1 ]] || ws_warn "timing your code stopped (exit $rc_labs): your rows are incomplete"
+  elif [[ $yours == 0 ]]; then
+    printf '\nyours: not timed (WS_BENCH_REFERENCE_ONLY=1: the reference and the libraries only)\n'
   else
     printf '\nyours: not timed: your code in labs/ does not compile (the first error below; ./course check %s says more)\n' \
       "$(bench_labs "$name" | head -n 1)"

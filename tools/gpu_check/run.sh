@@ -6,15 +6,15 @@
 #
 #   tools/gpu_check/run.sh [OUT_DIR]      OUT_DIR: default $OUT when set, else gpu-check-out/
 #
-# Needs .deps/ from tools/gpu_check/prepare.sh (run here first; docs/gpu-check.md). Writes at most 8 files, no folders:
+# Needs .deps/ from tools/gpu_check/prepare.sh (run here first; docs/gpu-check.md). Writes at most 11 files, no folders:
 #
 #   summary.txt         machine, driver, nvcc, commit, each step's status and seconds, test and sanitizer counts
 #   build.log           configure and build
 #   tests.log           ctest -L gpu (solutions only; labs/ holds the unsolved starters)
 #   tests-junit.xml     the same, as JUnit XML
-#   bench.log           ./course bench vector_add, matmul, cudacpu
+#   bench.log           ./course bench vector_add, matmul, reduce, scan, softmax, cudacpu
 #   sanitizer.log       each test binary again under compute-sanitizer --tool memcheck (last: the slowest to predict)
-#   bench-vector_add.json, bench-matmul.json   the results files (docs/bench_results.md)
+#   bench-<workload>.json   the results documents (docs/bench_results.md), one per workload of bench/workloads/
 #
 # Each step has its own time limit, cut to what is left of WS_GPU_CHECK_BUDGET (460 s: the whole check stays under 8
 # minutes), and a failing step does not stop the later ones. Exit status 0 only when every step passed. Without a GPU
@@ -35,8 +35,9 @@ scale=${WS_GPU_CHECK_TIME_SCALE:-1}
 start_all=$(date +%s)
 summary="$out/summary.txt"
 failed=0
-rm -f "$out"/{summary.txt,build.log,tests.log,tests-junit.xml,bench.log,sanitizer.log} \
-      "$out"/{bench-vector_add.json,bench-matmul.json}
+# The benchmark workloads, in the order they run: each is bench/workloads/<name>.cpp or .cu (docs/bench_results.md).
+bench_workloads=(vector_add matmul reduce scan softmax)
+rm -f "$out"/{summary.txt,build.log,tests.log,tests-junit.xml,bench.log,sanitizer.log} "$out"/bench-*.json
 
 say() { printf '%s\n' "$*" | tee -a "$summary"; }
 seconds_since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
@@ -164,8 +165,14 @@ fi
 targets=()
 for t in "${gpu_tests[@]}"; do exe=$(cut -f2 <<<"$t"); targets+=("$(basename "$exe")"); done
 mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort -u)
-targets+=(bench_vector_add_cuda bench_vector_add_cudacpu cudacpu_bench)
-[[ $have_blas == 1 ]] && targets+=(bench_matmul_cuda bench_matmul_cudacpu)
+# The reference's benchmark programs of each workload this build configured (no OpenBLAS: no bench_matmul_*; lab 05
+# not added yet: no reduce/scan/softmax), and make_starters, which ./course bench asks about the starters.
+targets+=(cudacpu_bench make_starters)
+for w in "${bench_workloads[@]}"; do
+  for b in cuda cudacpu; do
+    grep -q "^build bench/bench_${w}_solutions_${b}:" "$build/build.ninja" 2>/dev/null && targets+=("bench_${w}_solutions_${b}")
+  done
+done
 if [[ $configured == 1 ]]; then
   # -k 0: a target that fails to build does not stop the others (its tests then fail, the rest still run).
   run_step build 270 "$out/build.log" "${blas_env[@]}" \
@@ -201,20 +208,22 @@ bench_env=("${blas_env[@]}" WS_PRESET="$preset" WS_SKIP_SETUP=1 WS_GIT_COMMIT="$
 if [[ $configured == 0 ]]; then
   record bench NOT-RUN 0 "nothing was built"
 else
-  run_step "bench vector_add" 60 "$out/bench.log" "${bench_env[@]}" \
-    bash ./course bench vector_add --json "$out/bench-vector_add.json"
-  record "bench vector_add" "$(status_of "$step_rc")" "$step_secs" \
-    "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend')"
-  if [[ $have_blas == 1 ]]; then
-    size=()
-    [[ $has_gpu == 1 ]] || size=(--max-n 256)  # the CPU side alone at full size takes minutes
-    run_step "bench matmul" 200 "$out/bench.log" "${bench_env[@]}" \
-      bash ./course bench matmul "${size[@]}" --json "$out/bench-matmul.json"
-    record "bench matmul" "$(status_of "$step_rc")" "$step_secs" \
-      "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend, N <= 256')"
-  else
-    record "bench matmul" skipped 0 "no OpenBLAS (prepare.sh packs it)"
-  fi
+  # The reference and the libraries only (WS_BENCH_REFERENCE_ONLY): labs/ holds the unsolved starters, whose rows
+  # would only say so, and building them for sm_90 would cost the build step minutes.
+  for w in "${bench_workloads[@]}"; do
+    if ! grep -q "^build bench/bench_${w}_solutions_cudacpu:" "$build/build.ninja" 2>/dev/null; then
+      record "bench $w" skipped 0 "not configured ($([[ $w == matmul ]] && echo 'no OpenBLAS: prepare.sh packs it' || echo 'its lab is not in this build'))"
+      continue
+    fi
+    size=() limit=60
+    case $w in
+      matmul) limit=200; [[ $has_gpu == 1 ]] || size=(--max-size 256) ;;  # the CPU side alone at full size: minutes
+      scan|softmax) limit=45 ;;
+    esac
+    run_step "bench $w" "$limit" "$out/bench.log" "${bench_env[@]}" WS_BENCH_REFERENCE_ONLY=1 \
+      bash ./course bench "$w" "${size[@]}" --json "$out/bench-$w.json"
+    record "bench $w" "$(status_of "$step_rc")" "$step_secs" "$([[ $has_gpu == 1 ]] || echo 'no GPU: the CPU backend')"
+  done
   run_step "bench cudacpu" 60 "$out/bench.log" "${bench_env[@]}" bash ./course bench cudacpu
   record "bench cudacpu" "$(status_of "$step_rc")" "$step_secs" "the CPU backend on 1 and $jobs workers"
 fi
