@@ -39,6 +39,7 @@ const fs::path source_dir = WS_SOURCE_DIR;
 const fs::path fixture_h100 = source_dir / "tests/visualizer/fixtures/gpu-h100-handmade.json";
 const fs::path fixture_cpu = source_dir / "bench/results/matmul-cpu-amd-epyc-zen4-2vcpu.json";
 const fs::path fixture_malformed = source_dir / "tests/visualizer/fixtures/malformed-not-json.json";
+const fs::path fixture_reduce_v2 = source_dir / "tests/visualizer/fixtures/reduce-v2-handmade.json";
 
 std::string quote(const std::string& s) {
   std::string q = "'";
@@ -68,8 +69,8 @@ struct run_result {
 };
 
 /// Runs ws_viz with @p args (already quoted), capturing its output.
-run_result run_viz(const std::string& args, const fs::path& log) {
-  std::string command = quote(WS_VIZ_PATH) + " --root " + quote(source_dir.string()) + " " + args;
+run_result run_viz(const std::string& args, const fs::path& log, const fs::path& root = source_dir) {
+  std::string command = quote(WS_VIZ_PATH) + " --root " + quote(root.string()) + " " + args;
   if (g_wrap_in_xvfb) command = "xvfb-run -a -s '-screen 0 1280x720x24' " + command;
   command += " >" + quote(log.string()) + " 2>&1";
   const int status = std::system(command.c_str());
@@ -100,13 +101,14 @@ image load_png(const fs::path& p) {
 
 /// Renders @p panel with @p results_args into @p dir; checks it ran and returns the picture.
 image screenshot(const temp_dir& dir, const std::string& panel, const std::string& results_args,
-                 const std::string& extra = "") {
+                 const std::string& extra = "", std::string* output = nullptr) {
   const fs::path png = dir.path / (panel + ".png");
   const run_result r = run_viz(results_args + " --panel " + panel + " --screenshot " + quote(png.string()) + " " +
                                    extra,
                                dir.path / (panel + ".log"));
   INFO("ws_viz output:\n" << r.output);
   REQUIRE(r.exit_code == 0);
+  if (output != nullptr) *output = r.output;
   REQUIRE(fs::exists(png));
   image img = load_png(png);
   REQUIRE(img.ok());
@@ -233,6 +235,76 @@ TEST_CASE("every panel renders a picture of the requested size that is not one f
   CHECK(img.w == 1280);
   CHECK(img.h == 720);
   CHECK(distinct_colors(img) > 20);
+}
+
+TEST_CASE("every panel renders a v2 reduce file and a v1 matmul file alone, without errors", "[screenshot]") {
+  const std::string panel = GENERATE("dashboard", "roofline", "compare", "live", "explorer");
+  const fs::path file = GENERATE_COPY(fixture_reduce_v2, fixture_cpu);
+  temp_dir dir;
+  std::string output;
+  const image img = screenshot(dir, panel, "--results " + quote(file.string()), "", &output);
+  INFO("panel " << panel << ", file " << file.filename().string() << "\n" << output);
+  // ws_viz prints "ws_viz: <file>: <problem>" for a file it cannot load; a clean run prints only "wrote".
+  CHECK(output.find("ws_viz: wrote") != std::string::npos);
+  CHECK(output.find(file.filename().string() + ":") == std::string::npos);
+  CHECK(distinct_colors(img) > 20);
+}
+
+TEST_CASE("the dashboard of a memory-bound v2 file has CPU and GPU bars, the roofline its measured roofs",
+          "[screenshot]") {
+  temp_dir dir;
+  const image dash = screenshot(dir, "dashboard", "--results " + quote(fixture_reduce_v2.string()));
+  CHECK(pixels_of_hue(dash, ws_viz::style::cpu) > 2000);
+  CHECK(pixels_of_hue(dash, ws_viz::style::gpu) > 2000);
+  // Roofs are dashed in their own hue. The v2 file has measured bandwidths (three sloped roofs and their labels);
+  // the v1 CPU file has none, so it draws only its two flat peaks: clearly fewer roof pixels.
+  const image v2 = screenshot(dir, "roofline", "--results " + quote(fixture_reduce_v2.string()));
+  temp_dir dir_v1;
+  const image v1 = screenshot(dir_v1, "roofline", "--results " + quote(fixture_cpu.string()));
+  const size_t roof_v2 = pixels_of_hue(v2, ws_viz::style::roof), roof_v1 = pixels_of_hue(v1, ws_viz::style::roof);
+  INFO("roof pixels: v2 " << roof_v2 << ", v1 " << roof_v1);
+  CHECK(roof_v2 > roof_v1 * 3 / 2);
+  CHECK(roof_v1 > 200);  // the flat CPU peaks are still drawn
+}
+
+TEST_CASE("the explorer shows the model of the loaded workload: the reduction tree for reduce, tiles for matmul",
+          "[screenshot]") {
+  temp_dir dir_reduce, dir_matmul;
+  const image tree = screenshot(dir_reduce, "explorer", "--results " + quote(fixture_reduce_v2.string()));
+  const image tiles = screenshot(dir_matmul, "explorer", "--results " + quote(fixture_cpu.string()));
+  REQUIRE(tree.rgb.size() == tiles.rgb.size());
+  size_t differing = 0;
+  for (size_t i = 0; i < tree.rgb.size(); i += 3) {
+    differing += tree.rgb[i] != tiles.rgb[i] || tree.rgb[i + 1] != tiles.rgb[i + 1] || tree.rgb[i + 2] != tiles.rgb[i + 2];
+  }
+  CHECK(differing > 20000);
+  // The tree's written elements are filled orange (a few per step), the tiles' shared memory purple.
+  CHECK(pixels_of_hue(tree, ws_viz::style::gpu) > 1500);
+  CHECK(pixels_of_hue(tiles, ws_viz::style::roof) > pixels_of_hue(tree, ws_viz::style::roof));
+}
+
+TEST_CASE("without --results ws_viz opens the latest runs in build/bench, never bench/results", "[screenshot]") {
+  temp_dir root;
+  fs::create_directories(root.path / "bench" / "results");
+  fs::copy_file(fixture_cpu, root.path / "bench" / "results" / "sample.json");  // must not be opened
+  const fs::path png = root.path / "out.png";
+  const run_result none = run_viz("--panel dashboard --screenshot " + quote(png.string()), root.path / "log1",
+                                  root.path);
+  INFO(none.output);
+  CHECK(none.exit_code == 0);
+  CHECK(none.output.find("no results files in " + (root.path / "build" / "bench").string()) != std::string::npos);
+  CHECK(none.output.find("sample.json") == std::string::npos);
+
+  fs::create_directories(root.path / "build" / "bench");
+  fs::copy_file(fixture_reduce_v2, root.path / "build" / "bench" / "reduce.json");
+  const run_result latest = run_viz("--panel dashboard --screenshot " + quote(png.string()), root.path / "log2",
+                                    root.path);
+  INFO(latest.output);
+  CHECK(latest.exit_code == 0);
+  CHECK(latest.output.find("no results files") == std::string::npos);
+  const image img = load_png(png);
+  REQUIRE(img.ok());
+  CHECK(pixels_of_hue(img, ws_viz::style::gpu) > 2000);  // the reduce file's GPU bars, not the CPU-only sample
 }
 
 TEST_CASE("--size sets the picture's size", "[screenshot]") {

@@ -1,8 +1,10 @@
 # ./course viz [--results FILE]... [--panel NAME] [--screenshot OUT.png] [--size WxH]: build and open the visualizer.
 #
-# Without a results file (none given, none in bench/results/), it first times the CPU matmul versions quickly
-# (N up to 512, into build/viz/local.json, so nothing is added to the repository). A screenshot runs under
-# xvfb-run; so does a run without a display, which renders the panel to build/viz/screenshot.png.
+# Without --results it opens build/bench/*.json: the learner's latest `./course bench NAME` runs (each run writes
+# its whole document to build/bench/NAME.json). When there is none yet, it first times the CPU matmul versions
+# quickly (`./course bench matmul --cpu-only --max-n 512`, which writes build/bench/matmul.json). It never falls
+# back to the committed samples in bench/results/: give those with --results. A screenshot runs under xvfb-run; so
+# does a run without a display, which renders the panel to build/viz/screenshot.png.
 
 cmd_viz() {
   local args=() have_results=0 screenshot=0
@@ -31,13 +33,9 @@ cmd_viz() {
   source "$WS_ROOT/tools/course/setup.sh"
   cmd_setup --if-needed
   ws_configure default
-  local local_results="$WS_ROOT/build/viz/local.json" need_bench=0
-  if [[ $have_results == 0 ]] && ! compgen -G "$WS_ROOT/bench/results/*.json" >/dev/null; then
-    if [[ -f "$local_results" ]]; then
-      args+=(--results "$local_results")
-    else
-      need_bench=1
-    fi
+  local latest="$WS_ROOT/build/bench" need_bench=0
+  if [[ $have_results == 0 ]] && ! compgen -G "$latest/*.json" >/dev/null; then
+    need_bench=1
   fi
   ws_build default ws_viz
   local viz="$WS_ROOT/build/default/visualizer/ws_viz"
@@ -45,14 +43,18 @@ cmd_viz() {
     Run ./course setup (it installs libimgui-dev libglfw3-dev libstb-dev), then try again."
 
   if [[ $need_bench == 1 ]]; then
-    ws_info "No results file yet: timing the CPU matmul versions (N up to 512, about a minute)"
-    ws_info "into ${local_results#"$WS_ROOT"/} (not added to the repository)"
-    ws_info "For the full picture later: ./course bench matmul --json bench/results/<machine>.json"
-    mkdir -p "$(dirname "$local_results")"
+    ws_info "No benchmark run of yours in ${latest#"$WS_ROOT"/}/ yet: timing the CPU matmul versions first"
+    ws_info "(N up to 512, about a minute; ./course bench NAME times any workload, and ./course viz shows the latest)"
     source "$WS_ROOT/tools/course/bench.sh"
-    (cmd_bench matmul --cpu-only --max-n 512 --json "$local_results") \
+    (cmd_bench matmul --cpu-only --max-n 512) \
       || ws_die "the quick benchmark failed (message above); ./course viz --results FILE shows a file you have"
-    args+=(--results "$local_results")
+    compgen -G "$latest/*.json" >/dev/null \
+      || ws_die "the quick benchmark ran but wrote nothing to ${latest#"$WS_ROOT"/}/ (expected matmul.json);
+    ./course viz --results FILE shows a file you have (bench/results/ has recorded ones)"
+  fi
+  if [[ $have_results == 0 ]]; then
+    # ws_viz without --results opens every file of <root>/build/bench/, newest first.
+    ws_info "showing your latest runs: $(cd "$latest" && printf '%s ' *.json)"
   fi
 
   local runner=()
