@@ -1,7 +1,7 @@
 /// @file
-/// @brief cudacpu zoo: CUB. Block and warp primitives (BlockReduce, BlockScan, WarpReduce) as real cooperative
-///        code on the backend's fibers, and the device-wide algorithms (DeviceReduce, DeviceScan) with CUB's
-///        two-phase temporary-storage protocol, checked against host references.
+/// @brief cudacpu zoo: CUB. Block and warp primitives (BlockReduce, BlockScan, WarpReduce, WarpScan) as real
+///        cooperative code on the backend's fibers, and the device-wide algorithms (DeviceReduce, DeviceScan) with
+///        CUB's two-phase temporary-storage protocol, checked against host references.
 ///
 /// Genuine CUDA: it also compiles with nvcc and the real CUB (CCCL 3, CUDA 13):
 ///     nvcc -std=c++20 -c tests/cudacpu/zoo_cub.cu -I tests/cudacpu -o /tmp/zoo_cub.o
@@ -141,6 +141,23 @@ __global__ void logical_warp_kernel(const float* in, float* sums, float* maxes) 
     sums[w] = s;
     maxes[w] = m;
   }
+}
+
+/// WarpScan in 32-lane and 8-lane logical warps: sums with aggregates, a max scan from an initial value, Broadcast.
+__global__ void warp_scan_kernel(const int* in, int* inc, int* exc, int* aggregates, int* max_from_init,
+                                 int* broadcast) {
+  typedef cub::WarpScan<int> WarpScan;
+  typedef cub::WarpScan<int, 8> WarpScan8;
+  __shared__ typename WarpScan::TempStorage temp[2];
+  __shared__ typename WarpScan8::TempStorage temp8[8];
+  const int t = threadIdx.x;
+  const int x = in[t];
+  int aggregate;
+  WarpScan(temp[t / 32]).InclusiveSum(x, inc[t]);
+  WarpScan(temp[t / 32]).ExclusiveSum(x, exc[t], aggregate);
+  if (t % 32 == 0) aggregates[t / 32] = aggregate;
+  WarpScan8(temp8[t / 8]).ExclusiveScan(x, max_from_init[t], -20, cuda::maximum<>{});
+  broadcast[t] = WarpScan8(temp8[t / 8]).Broadcast(x, 5);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -411,6 +428,35 @@ TEST_CASE("cub::WarpReduce with 16-lane logical warps sums and takes the max of 
     }
     CHECK_THAT(s[static_cast<std::size_t>(w)], Catch::Matchers::WithinAbs(expect, sum_tolerance(sum_abs, 4)));
     CHECK(m[static_cast<std::size_t>(w)] == mx);
+  }
+}
+
+TEST_CASE("cub::WarpScan scans full and 8-lane logical warps and broadcasts a lane", "[cudacpu][cub][warp]") {
+  const std::vector<int> h = make_ints(64, 19u);
+  zoo_buffer<int> in(h);
+  zoo_buffer<int> inc(64), exc(64), agg(2), mx(64), bc(64);
+  warp_scan_kernel<<<1, 64>>>(in.get(), inc.get(), exc.get(), agg.get(), mx.get(), bc.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  const std::vector<int> gi = inc.download(), ge = exc.download(), ga = agg.download(), gm = mx.download(),
+                         gb = bc.download();
+  for (int w = 0; w < 2; ++w) {
+    int running = 0;
+    for (int i = w * 32; i < (w + 1) * 32; ++i) {
+      INFO("i = " << i);
+      REQUIRE(ge[static_cast<std::size_t>(i)] == running);
+      running += h[static_cast<std::size_t>(i)];
+      REQUIRE(gi[static_cast<std::size_t>(i)] == running);
+    }
+    CHECK(ga[static_cast<std::size_t>(w)] == running);
+  }
+  for (int w = 0; w < 8; ++w) {
+    int m = -20;
+    for (int i = w * 8; i < (w + 1) * 8; ++i) {
+      INFO("i = " << i);
+      REQUIRE(gm[static_cast<std::size_t>(i)] == m);
+      m = std::max(m, h[static_cast<std::size_t>(i)]);
+      REQUIRE(gb[static_cast<std::size_t>(i)] == h[static_cast<std::size_t>(w * 8 + 5)]);
+    }
   }
 }
 

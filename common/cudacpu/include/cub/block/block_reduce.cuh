@@ -60,7 +60,8 @@ class BlockReduce {
     cudacpu_detail::check_item_type<T>();
   }
   /// Uses @p temp_storage, which the block's threads share.
-  __device__ BlockReduce(TempStorage& temp_storage, cudacpu::source_location where = cudacpu::source_location::current())
+  __device__ BlockReduce(TempStorage& temp_storage,
+                         cudacpu::source_location where = cudacpu::source_location::current())
       : temp_(temp_storage.get()),
         rank_(cudacpu_detail::checked_block_rank<BLOCK_DIM_X, BLOCK_DIM_Y, BLOCK_DIM_Z>("BlockReduce", where)) {
     cudacpu_detail::check_item_type<T>();
@@ -91,7 +92,8 @@ class BlockReduce {
   }
   /// Sum of the ITEMS_PER_THREAD items of every thread.
   template <int ITEMS_PER_THREAD>
-  __device__ T Sum(T (&inputs)[ITEMS_PER_THREAD], cudacpu::source_location where = cudacpu::source_location::current()) {
+  __device__ T Sum(T (&inputs)[ITEMS_PER_THREAD],
+                   cudacpu::source_location where = cudacpu::source_location::current()) {
     return reduce(thread_reduce(inputs, cudacpu_detail::add{}), cudacpu_detail::add{}, block_threads, where);
   }
   /// Sum of the inputs of the first @p num_valid threads; num_valid >= 1.

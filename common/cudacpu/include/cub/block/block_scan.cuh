@@ -53,9 +53,9 @@ class BlockScan {
 
   /// One thread's share of a scan before any initial value or callback prefix is applied.
   struct parts {
-    T inclusive;           ///< op over ranks 0 .. rank
-    T exclusive;           ///< op over ranks 0 .. rank-1 (undefined in thread 0)
-    T block_aggregate;     ///< op over all ranks
+    T inclusive;        ///< op over ranks 0 .. rank
+    T exclusive;        ///< op over ranks 0 .. rank-1 (undefined in thread 0)
+    T block_aggregate;  ///< op over all ranks
   };
 
  public:
@@ -79,7 +79,8 @@ class BlockScan {
   // ---- exclusive sums (initial value T{}, i.e. 0) ----
 
   /// output = sum of the inputs of the ranks before this one (0 in thread 0).
-  __device__ void ExclusiveSum(T input, T& output, cudacpu::source_location where = cudacpu::source_location::current()) {
+  __device__ void ExclusiveSum(T input, T& output,
+                               cudacpu::source_location where = cudacpu::source_location::current()) {
     T aggregate;
     ExclusiveScan(input, output, T{}, cudacpu_detail::add{}, aggregate, where);
   }
@@ -184,7 +185,8 @@ class BlockScan {
   // ---- inclusive sums ----
 
   /// output = sum of the inputs of ranks 0 .. this one.
-  __device__ void InclusiveSum(T input, T& output, cudacpu::source_location where = cudacpu::source_location::current()) {
+  __device__ void InclusiveSum(T input, T& output,
+                               cudacpu::source_location where = cudacpu::source_location::current()) {
     InclusiveScan(input, output, cudacpu_detail::add{}, where);
   }
   /// Also gives every thread the sum of all inputs.
@@ -252,7 +254,8 @@ class BlockScan {
   /// Blocked arrangement, with the aggregate of all items.
   template <int ITEMS_PER_THREAD, typename ScanOp>
   __device__ void InclusiveScan(T (&input)[ITEMS_PER_THREAD], T (&output)[ITEMS_PER_THREAD], ScanOp scan_op,
-                                T& block_aggregate, cudacpu::source_location where = cudacpu::source_location::current()) {
+                                T& block_aggregate,
+                                cudacpu::source_location where = cudacpu::source_location::current()) {
     T thread_prefix;
     ExclusiveScan(thread_reduce(input, scan_op), thread_prefix, scan_op, block_aggregate, where);
     thread_inclusive(input, output, thread_prefix, rank_ != 0, scan_op);
@@ -302,8 +305,8 @@ class BlockScan {
     const int warp = rank_ / cudacpu_detail::warp_threads;
     const int lane = rank_ % cudacpu_detail::warp_threads;
     const int first = warp * cudacpu_detail::warp_threads;
-    const int last_lane =
-        (block_threads - first < cudacpu_detail::warp_threads ? block_threads - first : cudacpu_detail::warp_threads) - 1;
+    const int warp_size = std::min(block_threads - first, cudacpu_detail::warp_threads);  // the last may be partial
+    const int last_lane = warp_size - 1;
     const unsigned mask = 0xffffffffu;
     T inclusive = cudacpu_detail::warp_inclusive_scan(input, op, cudacpu_detail::warp_threads, where);
     // Lane 0's shuffle up returns its own value: its exclusive result is undefined until a prefix is applied.

@@ -103,23 +103,35 @@ constexpr void check_item_type() {
                 "copyable (see docs/cudacpu.md, CUB)");
 }
 
-/// The shuffle @p kind for a T of any size: 8-byte words, one warp collective each (as CUB splits large types).
-enum class shuffle_kind : std::uint8_t { down, up };
+/// Which shuffle: `__shfl_down_sync`, `__shfl_up_sync` or `__shfl_sync` (from a lane index).
+enum class shuffle_kind : std::uint8_t { down, up, idx };
 
-/// `__shfl_down_sync` / `__shfl_up_sync` of any trivially copyable T within segments of @p width lanes.
+/// One shuffle of a value of at most 8 bytes.
+template <class W>
+W shuffle_word(shuffle_kind kind, unsigned mask, const W& value, unsigned arg, int width, std::source_location where) {
+  switch (kind) {
+    case shuffle_kind::down:
+      return __shfl_down_sync(mask, value, arg, width, where);
+    case shuffle_kind::up:
+      return __shfl_up_sync(mask, value, arg, width, where);
+    case shuffle_kind::idx:
+      break;
+  }
+  return __shfl_sync(mask, value, static_cast<int>(arg), width, where);
+}
+
+/// A shuffle of any trivially copyable T within segments of @p width lanes: @p arg is the delta (down, up) or the
+/// source lane (idx). A T over 8 bytes moves as 8-byte words, one warp collective each (as CUB splits large types).
 template <class T>
-T shuffle(shuffle_kind kind, unsigned mask, const T& value, unsigned delta, int width, std::source_location where) {
+T shuffle(shuffle_kind kind, unsigned mask, const T& value, unsigned arg, int width, std::source_location where) {
   check_item_type<T>();
   if constexpr (sizeof(T) <= 8) {
-    return kind == shuffle_kind::down ? __shfl_down_sync(mask, value, delta, width, where)
-                                      : __shfl_up_sync(mask, value, delta, width, where);
+    return shuffle_word(kind, mask, value, arg, width, where);
   } else {
     constexpr std::size_t words = (sizeof(T) + 7) / 8;
     std::uint64_t w[words] = {};
     std::memcpy(w, &value, sizeof(T));
-    for (std::size_t i = 0; i < words; ++i)
-      w[i] = kind == shuffle_kind::down ? __shfl_down_sync(mask, w[i], delta, width, where)
-                                        : __shfl_up_sync(mask, w[i], delta, width, where);
+    for (std::size_t i = 0; i < words; ++i) w[i] = shuffle_word(kind, mask, w[i], arg, width, where);
     T out;
     std::memcpy(&out, w, sizeof(T));
     return out;
@@ -179,7 +191,8 @@ int checked_block_rank(const char* primitive, std::source_location where) {
                   primitive, X, Y, Z, b.x, b.y, b.z);
     ::cudacpu::detail::device_fatal(cudaErrorLaunchFailure, msg, where);
   }
-  return static_cast<int>(threadIdx.x + static_cast<unsigned>(X) * (threadIdx.y + static_cast<unsigned>(Y) * threadIdx.z));
+  return static_cast<int>(threadIdx.x +
+                          static_cast<unsigned>(X) * (threadIdx.y + static_cast<unsigned>(Y) * threadIdx.z));
 }
 
 /// A block primitive's TempStorage: raw bytes with T's alignment, like CUB's `Uninitialized<_TempStorage>`, so it

@@ -48,8 +48,7 @@ struct DeviceReduce {
   template <typename InputIteratorT, typename OutputIteratorT, typename NumItemsT>
   static cudaError_t Sum(void* d_temp_storage, size_t& temp_storage_bytes, InputIteratorT d_in, OutputIteratorT d_out,
                          NumItemsT num_items, cudaStream_t stream = 0, WS_CUDACPU_WHERE) {
-    using acc_t =
-        cudacpu_detail::output_value_t<OutputIteratorT, cudacpu_detail::iter_value_t<InputIteratorT>>;
+    using acc_t = cudacpu_detail::output_value_t<OutputIteratorT, cudacpu_detail::iter_value_t<InputIteratorT>>;
     return run<acc_t>("cub::DeviceReduce::Sum", d_temp_storage, temp_storage_bytes, d_in, d_out, num_items,
                       cudacpu_detail::add{}, acc_t{}, stream, where);
   }

@@ -62,8 +62,8 @@ struct DeviceScan {
   /// out[i] = in[0] op ... op in[i] (op associative).
   template <typename InputIteratorT, typename OutputIteratorT, typename ScanOpT, typename NumItemsT>
   static cudaError_t InclusiveScan(void* d_temp_storage, size_t& temp_storage_bytes, InputIteratorT d_in,
-                                   OutputIteratorT d_out, ScanOpT scan_op, NumItemsT num_items,
-                                   cudaStream_t stream = 0, WS_CUDACPU_WHERE) {
+                                   OutputIteratorT d_out, ScanOpT scan_op, NumItemsT num_items, cudaStream_t stream = 0,
+                                   WS_CUDACPU_WHERE) {
     using input_t = cudacpu_detail::iter_value_t<InputIteratorT>;
     using acc_t = std::decay_t<std::invoke_result_t<ScanOpT&, input_t, input_t>>;
     return run<acc_t>("cub::DeviceScan::InclusiveScan", d_temp_storage, temp_storage_bytes, d_in, d_out, num_items,
@@ -71,8 +71,8 @@ struct DeviceScan {
   }
   /// In place inclusive scan.
   template <typename IteratorT, typename ScanOpT, typename NumItemsT>
-  static cudaError_t InclusiveScan(void* d_temp_storage, size_t& temp_storage_bytes, IteratorT d_data,
-                                   ScanOpT scan_op, NumItemsT num_items, cudaStream_t stream = 0, WS_CUDACPU_WHERE) {
+  static cudaError_t InclusiveScan(void* d_temp_storage, size_t& temp_storage_bytes, IteratorT d_data, ScanOpT scan_op,
+                                   NumItemsT num_items, cudaStream_t stream = 0, WS_CUDACPU_WHERE) {
     return InclusiveScan(d_temp_storage, temp_storage_bytes, d_data, d_data, scan_op, num_items, stream, where);
   }
 
@@ -85,8 +85,8 @@ struct DeviceScan {
     using input_t = cudacpu_detail::iter_value_t<InputIteratorT>;
     using acc_t = std::decay_t<std::invoke_result_t<ScanOpT&, InitValueT, input_t>>;
     const acc_t init = static_cast<acc_t>(init_value);
-    return run<acc_t>("cub::DeviceScan::InclusiveScanInit", d_temp_storage, temp_storage_bytes, d_in, d_out,
-                      num_items, scan_op, &init, stream, where, /*inclusive_with_init=*/true);
+    return run<acc_t>("cub::DeviceScan::InclusiveScanInit", d_temp_storage, temp_storage_bytes, d_in, d_out, num_items,
+                      scan_op, &init, stream, where, /*inclusive_with_init=*/true);
   }
 
   /// out[0] = init_value, out[i] = init_value op in[0] op ... op in[i-1].
@@ -103,9 +103,9 @@ struct DeviceScan {
   }
   /// In place exclusive scan.
   template <typename IteratorT, typename ScanOpT, typename InitValueT, typename NumItemsT>
-  static cudaError_t ExclusiveScan(void* d_temp_storage, size_t& temp_storage_bytes, IteratorT d_data,
-                                   ScanOpT scan_op, InitValueT init_value, NumItemsT num_items,
-                                   cudaStream_t stream = 0, WS_CUDACPU_WHERE) {
+  static cudaError_t ExclusiveScan(void* d_temp_storage, size_t& temp_storage_bytes, IteratorT d_data, ScanOpT scan_op,
+                                   InitValueT init_value, NumItemsT num_items, cudaStream_t stream = 0,
+                                   WS_CUDACPU_WHERE) {
     return ExclusiveScan(d_temp_storage, temp_storage_bytes, d_data, d_data, scan_op, init_value, num_items, stream,
                          where);
   }

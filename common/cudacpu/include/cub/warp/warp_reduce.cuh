@@ -32,8 +32,7 @@ class WarpReduce {
 
   /// Sum of @p input over the logical warp; right in its first lane only.
   __device__ T Sum(T input, cudacpu::source_location where = cudacpu::source_location::current()) {
-    return cudacpu_detail::warp_reduce(input, cudacpu_detail::add{}, LOGICAL_WARP_THREADS, LOGICAL_WARP_THREADS,
-                                       where);
+    return cudacpu_detail::warp_reduce(input, cudacpu_detail::add{}, LOGICAL_WARP_THREADS, LOGICAL_WARP_THREADS, where);
   }
   /// Sum of the first @p valid_items lanes' inputs (the others are ignored; every lane still calls it).
   __device__ T Sum(T input, int valid_items, cudacpu::source_location where = cudacpu::source_location::current()) {
