@@ -448,7 +448,7 @@ TEST_CASE("every softmax version is uniform on rows of -inf and finite on huge l
   ws_test::witness("softmax guards " + context, d_y.guards_intact());
 }
 
-TEST_CASE("log-sum-exp matches the double-precision reference, rows of -inf and huge logits included",
+TEST_CASE("log-sum-exp matches the double-precision reference with rows of -inf and huge logits",
           "[lab05][softmax][gpu]") {
   const bool special = GENERATE(false, true);
   const auto s = GENERATE(from_range(softmax_shapes));
