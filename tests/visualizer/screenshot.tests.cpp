@@ -304,7 +304,17 @@ TEST_CASE("without --results ws_viz opens the latest runs in build/bench, never 
   CHECK(latest.output.find("no results files") == std::string::npos);
   const image img = load_png(png);
   REQUIRE(img.ok());
-  CHECK(pixels_of_hue(img, ws_viz::style::gpu) > 2000);  // the reduce file's GPU bars, not the CPU-only sample
+  // The same picture as when that file is given: it was opened, and nothing else was.
+  const fs::path given_png = root.path / "given.png";
+  const run_result given = run_viz("--results " + quote((root.path / "build" / "bench" / "reduce.json").string()) +
+                                       " --panel dashboard --screenshot " + quote(given_png.string()),
+                                   root.path / "log3", root.path);
+  REQUIRE(given.exit_code == 0);
+  const image expected = load_png(given_png);
+  REQUIRE(expected.rgb.size() == img.rgb.size());
+  size_t differing = 0;
+  for (size_t i = 0; i < img.rgb.size(); ++i) differing += img.rgb[i] != expected.rgb[i];
+  CHECK(differing == 0);
 }
 
 TEST_CASE("--size sets the picture's size", "[screenshot]") {
