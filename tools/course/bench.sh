@@ -85,6 +85,11 @@ cmd_bench() {
     ws_die "the matmul benchmark compares against OpenBLAS, which CMake did not find: run ./course setup"
   fi
 
+  if ! grep -q "^build bench/bench_${name}_solutions_cudacpu:" "$build/build.ninja" 2>/dev/null; then
+    ws_die "bench_${name} is not in this build: the labs it times ($(bench_labs "$name" | tr '\n' ' ')) are not" \
+      "configured yet (cmake's output in build/.configure-$preset.log says why)"
+  fi
+
   # The backend: the GPU build when there is one and a GPU answers, else the CPU backend.
   local backends=(cudacpu)
   [[ $cpu_only == 0 ]] && ws_have_cuda "$preset" && backends=(cuda cudacpu)
