@@ -275,6 +275,50 @@ __global__ void union_storage_kernel(const float* in, float* fraction_before, fl
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Kernels: other item types
+
+/// A 12-byte item: shuffled as two 8-byte words.
+struct vec3 {
+  float x;  ///< x
+  float y;  ///< y
+  float z;  ///< z
+};
+/// Component-wise sum of vec3.
+struct vec3_add {
+  /// a + b.
+  __device__ vec3 operator()(const vec3& a, const vec3& b) const { return vec3{a.x + b.x, a.y + b.y, a.z + b.z}; }
+};
+
+/// double, long long and short items through one union of TempStorages, and a struct through WarpReduce.
+__global__ void item_types_kernel(const int* in, double* dsum, long long* lscan, short* ssum, vec3* vsum) {
+  typedef cub::BlockReduce<double, 64> BlockReduceD;
+  typedef cub::BlockScan<long long, 64> BlockScanL;
+  typedef cub::BlockReduce<short, 64> BlockReduceS;
+  typedef cub::WarpReduce<vec3> WarpReduceV;
+  __shared__ union {
+    typename BlockReduceD::TempStorage d;
+    typename BlockScanL::TempStorage l;
+    typename BlockReduceS::TempStorage s;
+  } temp;
+  __shared__ typename WarpReduceV::TempStorage wtemp[2];
+  const int t = threadIdx.x;
+  const int x = in[t];
+  const double d = BlockReduceD(temp.d).Sum(x * 0.5);
+  __syncthreads();
+  long long y;
+  BlockScanL(temp.l).InclusiveSum(static_cast<long long>(x) * 1000000007LL, y);
+  lscan[t] = y;
+  __syncthreads();
+  const short sh = BlockReduceS(temp.s).Sum(static_cast<short>(x));
+  const vec3 v = WarpReduceV(wtemp[t / 32]).Reduce(vec3{static_cast<float>(x), 1.0f, -2.0f * static_cast<float>(x)}, vec3_add{});
+  if (t == 0) {
+    *dsum = d;
+    *ssum = sh;
+  }
+  if (t % 32 == 0) vsum[t / 32] = v;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Tests: BlockReduce
 
 TEST_CASE("cub::BlockReduce sums ints exactly per block, with the num_valid overload for the last block",
@@ -385,6 +429,35 @@ TEST_CASE("cub::BlockReduce reduces several items per thread and works in a 2D b
   int s2 = 0;
   for (int v : h2) s2 += v;
   CHECK(out2.download()[0] == s2);
+}
+
+TEST_CASE("CUB primitives move double, long long, short and a 12-byte struct", "[cudacpu][cub][block][warp]") {
+  const std::vector<int> h = make_ints(64, 13u);
+  zoo_buffer<int> in(h);
+  zoo_buffer<double> dsum(1);
+  zoo_buffer<long long> lscan(64);
+  zoo_buffer<short> ssum(1);
+  zoo_buffer<vec3> vsum(2);
+  item_types_kernel<<<1, 64>>>(in.get(), dsum.get(), lscan.get(), ssum.get(), vsum.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  const std::vector<long long> gl = lscan.download();
+  const std::vector<vec3> gv = vsum.download();
+  int total = 0;
+  long long running = 0;
+  for (int i = 0; i < 64; ++i) {
+    total += h[static_cast<std::size_t>(i)];
+    running += static_cast<long long>(h[static_cast<std::size_t>(i)]) * 1000000007LL;
+    REQUIRE(gl[static_cast<std::size_t>(i)] == running);
+  }
+  CHECK(dsum.download()[0] == total * 0.5);
+  CHECK(ssum.download()[0] == total);
+  for (int w = 0; w < 2; ++w) {
+    int s = 0;
+    for (int i = w * 32; i < (w + 1) * 32; ++i) s += h[static_cast<std::size_t>(i)];
+    CHECK(gv[static_cast<std::size_t>(w)].x == static_cast<float>(s));
+    CHECK(gv[static_cast<std::size_t>(w)].y == 32.0f);
+    CHECK(gv[static_cast<std::size_t>(w)].z == -2.0f * static_cast<float>(s));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ class BlockReduce {
   template <int N, typename Op>
   static T thread_reduce(T (&items)[N], Op op) {
     T acc = items[0];
-    for (int i = 1; i < N; ++i) acc = op(acc, items[i]);
+    for (int i = 1; i < N; ++i) acc = static_cast<T>(op(acc, items[i]));
     return acc;
   }
 
@@ -124,7 +124,7 @@ class BlockReduce {
     __syncthreads(where);
     if (rank_ == 0) {
       const int valid_warps = (valid + cudacpu_detail::warp_threads - 1) / cudacpu_detail::warp_threads;
-      for (int w = 1; w < valid_warps; ++w) aggregate = op(aggregate, temp_.warp_aggregates[w]);
+      for (int w = 1; w < valid_warps; ++w) aggregate = static_cast<T>(op(aggregate, temp_.warp_aggregates[w]));
     }
     return aggregate;
   }

@@ -131,7 +131,7 @@ class BlockScan {
   __device__ void ExclusiveScan(T input, T& output, T initial_value, ScanOp scan_op, T& block_aggregate,
                                 cudacpu::source_location where = cudacpu::source_location::current()) {
     const parts p = scan(input, scan_op, where);
-    output = rank_ == 0 ? initial_value : scan_op(initial_value, p.exclusive);
+    output = rank_ == 0 ? initial_value : static_cast<T>(scan_op(initial_value, p.exclusive));
     block_aggregate = p.block_aggregate;
   }
   /// Without an initial value: thread 0's output is undefined.
@@ -154,7 +154,7 @@ class BlockScan {
                                 cudacpu::source_location where = cudacpu::source_location::current()) {
     const parts p = scan(input, scan_op, where);
     const T prefix = callback_prefix(p.block_aggregate, block_prefix_callback_op, where);
-    output = rank_ == 0 ? prefix : scan_op(prefix, p.exclusive);
+    output = rank_ == 0 ? prefix : static_cast<T>(scan_op(prefix, p.exclusive));
   }
   /// Blocked arrangement with an initial value.
   template <int ITEMS_PER_THREAD, typename ScanOp>
@@ -242,7 +242,7 @@ class BlockScan {
                                 cudacpu::source_location where = cudacpu::source_location::current()) {
     const parts p = scan(input, scan_op, where);
     const T prefix = callback_prefix(p.block_aggregate, block_prefix_callback_op, where);
-    output = scan_op(prefix, p.inclusive);
+    output = static_cast<T>(scan_op(prefix, p.inclusive));
   }
   /// Blocked arrangement.
   template <int ITEMS_PER_THREAD, typename ScanOp>
@@ -275,7 +275,7 @@ class BlockScan {
   template <int N, typename Op>
   static T thread_reduce(T (&items)[N], Op op) {
     T acc = items[0];
-    for (int i = 1; i < N; ++i) acc = op(acc, items[i]);
+    for (int i = 1; i < N; ++i) acc = static_cast<T>(op(acc, items[i]));
     return acc;
   }
   /// Exclusive scan of one thread's items seeded with @p prefix (read before writing: input may alias output).
@@ -285,16 +285,16 @@ class BlockScan {
     for (int i = 0; i < N; ++i) {
       const T x = input[i];
       output[i] = running;
-      running = op(running, x);
+      running = static_cast<T>(op(running, x));
     }
   }
   /// Inclusive scan of one thread's items, seeded with @p prefix when @p has_prefix.
   template <int N, typename Op>
   static void thread_inclusive(T (&input)[N], T (&output)[N], T prefix, bool has_prefix, Op op) {
-    T running = has_prefix ? op(prefix, input[0]) : input[0];
+    T running = has_prefix ? static_cast<T>(op(prefix, input[0])) : input[0];
     output[0] = running;
     for (int i = 1; i < N; ++i) {
-      running = op(running, input[i]);
+      running = static_cast<T>(op(running, input[i]));
       output[i] = running;
     }
   }
@@ -318,11 +318,11 @@ class BlockScan {
     T warp_prefix = block_aggregate;
     for (int w = 1; w < warps; ++w) {
       if (w == warp) warp_prefix = block_aggregate;
-      block_aggregate = op(block_aggregate, temp_.warp_aggregates[w]);
+      block_aggregate = static_cast<T>(op(block_aggregate, temp_.warp_aggregates[w]));
     }
     if (warp > 0) {
-      exclusive = lane == 0 ? warp_prefix : op(warp_prefix, exclusive);
-      inclusive = op(warp_prefix, inclusive);
+      exclusive = lane == 0 ? warp_prefix : static_cast<T>(op(warp_prefix, exclusive));
+      inclusive = static_cast<T>(op(warp_prefix, inclusive));
     }
     return parts{inclusive, exclusive, block_aggregate};
   }

@@ -155,7 +155,7 @@ T warp_reduce(T value, Op op, int valid, int width, std::source_location where) 
   const int lane = static_cast<int>(::cudacpu::detail::lane_id()) & (width - 1);
   for (int offset = 1; offset < width; offset *= 2) {
     const T other = shuffle(shuffle_kind::down, mask, value, static_cast<unsigned>(offset), width, where);
-    if (lane + offset < valid) value = op(value, other);
+    if (lane + offset < valid) value = static_cast<T>(op(value, other));
   }
   return value;
 }
@@ -167,7 +167,7 @@ T warp_inclusive_scan(T value, Op op, int width, std::source_location where) {
   const int lane = static_cast<int>(::cudacpu::detail::lane_id()) & (width - 1);
   for (int offset = 1; offset < width; offset *= 2) {
     const T other = shuffle(shuffle_kind::up, mask, value, static_cast<unsigned>(offset), width, where);
-    if (lane >= offset) value = op(other, value);
+    if (lane >= offset) value = static_cast<T>(op(other, value));
   }
   return value;
 }

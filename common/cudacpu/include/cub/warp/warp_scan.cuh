@@ -62,7 +62,7 @@ class WarpScan {
   template <typename ScanOp>
   __device__ void InclusiveScan(T input, T& inclusive_output, T initial_value, ScanOp scan_op,
                                 cudacpu::source_location where = cudacpu::source_location::current()) {
-    inclusive_output = scan_op(initial_value, inclusive(input, scan_op, where));
+    inclusive_output = static_cast<T>(scan_op(initial_value, inclusive(input, scan_op, where)));
   }
   /// Also gives every lane the aggregate of all lanes.
   template <typename ScanOp>
@@ -98,7 +98,7 @@ class WarpScan {
                                 cudacpu::source_location where = cudacpu::source_location::current()) {
     const T inc = inclusive(input, scan_op, where);
     const T before = shift_up(inc, where);
-    exclusive_output = lane() == 0 ? initial_value : scan_op(initial_value, before);
+    exclusive_output = lane() == 0 ? initial_value : static_cast<T>(scan_op(initial_value, before));
     warp_aggregate = last_lane(inc, where);
   }
   /// Both scans at once (lane 0's exclusive output undefined).
@@ -114,8 +114,8 @@ class WarpScan {
                        cudacpu::source_location where = cudacpu::source_location::current()) {
     const T inc = inclusive(input, scan_op, where);
     const T before = shift_up(inc, where);
-    exclusive_output = lane() == 0 ? initial_value : scan_op(initial_value, before);
-    inclusive_output = scan_op(initial_value, inc);
+    exclusive_output = lane() == 0 ? initial_value : static_cast<T>(scan_op(initial_value, before));
+    inclusive_output = static_cast<T>(scan_op(initial_value, inc));
   }
   /// The value of @p input in lane @p src_lane of the logical warp, for every lane.
   __device__ T Broadcast(T input, unsigned int src_lane,
