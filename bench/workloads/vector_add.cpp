@@ -31,9 +31,7 @@ extern "C" void openblas_set_num_threads(int num_threads);  // OpenBLAS's own; n
 
 #include "harness.hpp"
 #include "vector_add.h"
-#if __has_include("lab01_manifest.hpp")
 #include "lab01_manifest.hpp"
-#endif
 
 namespace {
 
@@ -43,12 +41,7 @@ constexpr std::int64_t check_n = 100'003;  // not a multiple of any block size
 
 /// Lab 01's SAXPY versions, as its manifest declares them.
 std::vector<std::string> saxpy_versions() {
-#if __has_include("lab01_manifest.hpp")
   return {lab01::manifest::saxpy_versions.begin(), lab01::manifest::saxpy_versions.end()};
-#else
-  const auto names = lab01::saxpy_versions();
-  return {names.begin(), names.end()};
-#endif
 }
 
 /// Inputs and the bench's own reference (in double, rounded once) for @p n elements.
