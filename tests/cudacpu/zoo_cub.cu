@@ -321,10 +321,9 @@ __global__ void item_types_kernel(const int* in, double* dsum, long long* lscan,
 // ---------------------------------------------------------------------------------------------------------------
 // Tests: BlockReduce
 
-TEST_CASE("cub::BlockReduce sums ints exactly per block, with the num_valid overload for the last block",
-          "[cudacpu][cub][block]") {
-  const int n = GENERATE(1, 31, 128, 129, 1000);
-  constexpr int BLOCK = 128;
+/// Runs block_sum_kernel<BLOCK, int> over n items and checks every block's sum (and one non-zero thread's value).
+template <int BLOCK>
+static void check_block_sum_ints(int n) {
   const int blocks = (n + BLOCK - 1) / BLOCK;
   const std::vector<int> h = make_ints(static_cast<std::size_t>(n), 11u + static_cast<std::uint32_t>(n));
   zoo_buffer<int> in(h);
@@ -343,11 +342,20 @@ TEST_CASE("cub::BlockReduce sums ints exactly per block, with the num_valid over
     CHECK(got[static_cast<std::size_t>(b)] == expect);
   }
   // As in CUB, only thread 0 holds the block's sum: lane 0 of warp 1 holds warp 1's own sum.
-  if (n >= BLOCK) {
+  if (n >= BLOCK && BLOCK >= 64) {
     int warp1 = 0;
     for (int i = 32; i < 64; ++i) warp1 += h[static_cast<std::size_t>(i)];
     CHECK(threads[32] == warp1);
   }
+}
+
+TEST_CASE("cub::BlockReduce sums ints exactly per block, with the num_valid overload for the last block",
+          "[cudacpu][cub][block]") {
+  check_block_sum_ints<128>(GENERATE(1, 31, 128, 129, 1000));
+}
+
+TEST_CASE("cub::BlockReduce works in a block of 100 threads, whose last warp is partial", "[cudacpu][cub][block]") {
+  check_block_sum_ints<100>(GENERATE(100, 101, 350));
 }
 
 TEST_CASE("cub::BlockReduce sums floats in a block of 96 threads within a rounding bound", "[cudacpu][cub][block]") {
@@ -536,10 +544,9 @@ TEST_CASE("cub::WarpScan scans full and 8-lane logical warps and broadcasts a la
 // ---------------------------------------------------------------------------------------------------------------
 // Tests: BlockScan
 
-TEST_CASE("cub::BlockScan inclusive and exclusive sums match the host per block, ints exactly",
-          "[cudacpu][cub][scan]") {
-  const int n = GENERATE(1, 33, 160, 161, 700);
-  constexpr int BLOCK = 160;  // five warps
+/// Runs block_sum_scans_kernel<BLOCK, int> over n items and checks every output and aggregate.
+template <int BLOCK>
+static void check_block_scan_ints(int n) {
   const int blocks = (n + BLOCK - 1) / BLOCK;
   const std::vector<int> h = make_ints(static_cast<std::size_t>(n), 29u);
   zoo_buffer<int> in(h);
@@ -561,6 +568,15 @@ TEST_CASE("cub::BlockScan inclusive and exclusive sums match the host per block,
     }
     CHECK(ga[static_cast<std::size_t>(b)] == running);
   }
+}
+
+TEST_CASE("cub::BlockScan inclusive and exclusive sums match the host per block, ints exactly",
+          "[cudacpu][cub][scan]") {
+  check_block_scan_ints<160>(GENERATE(1, 33, 160, 161, 700));  // five warps
+}
+
+TEST_CASE("cub::BlockScan works in a block of 100 threads, whose last warp is partial", "[cudacpu][cub][scan]") {
+  check_block_scan_ints<100>(GENERATE(100, 250));
 }
 
 TEST_CASE("cub::BlockScan sums floats within a rounding bound", "[cudacpu][cub][scan]") {
