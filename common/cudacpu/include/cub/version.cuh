@@ -13,5 +13,3 @@
 #define CUB_SUBMINOR_VERSION (CUB_VERSION % 100)
 /// Patch number.
 #define CUB_PATCH_NUMBER 0
-/// Set on the CPU backend only: code can tell the stand-in from the real CUB (which never defines it).
-#define WS_CUDACPU_CUB 1
