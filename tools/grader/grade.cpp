@@ -24,6 +24,8 @@
 #include "archive.hpp"
 #include "output.hpp"
 #include "sandbox.hpp"
+#include "sanitizer_report.hpp"
+#include "test_report.hpp"
 #include "witness.hpp"
 #include "workspace.hpp"
 
@@ -64,6 +66,41 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
     s.replace(at, from.size(), to);
   }
   return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Catch2's report of a run (tools/test_report: the one reader of test results)
+
+/// A report larger than this is not read (a passing test case writes a few hundred bytes).
+constexpr std::uint64_t k_max_report_bytes = 64ull << 20;
+
+/// The arguments that run exactly the test case `name` and write Catch2's XML report to the file `report` (not to
+/// stdout, where the learner's printf would mix into it).
+std::vector<std::string> catch2_args(const std::string& name, const fs::path& report) {
+  return {catch2_test_spec(name), "--reporter", "xml", "--order", "decl", "--out", report.string()};
+}
+
+/// The report a run wrote: the learner's process may write or forge it, so it is only data (a forged pass still
+/// needs the witnesses); a missing, linked or oversized file reads as a run that never started.
+ws_report::test_report read_catch2_report(const fs::path& file) {
+  return ws_report::parse_catch2_xml(read_untrusted(file, k_max_report_bytes).value_or(""));
+}
+
+/// Catch2's part of the verdict: the process exited 0, its report is whole, and the test case named exactly `name`
+/// is in it and passed.
+bool catch2_passed(const run_result& r, const ws_report::test_report& report, const std::string& name) {
+  const ws_report::test_case_result* c = report.find(name);
+  return r.exit_code == 0 && report.complete && c != nullptr && c->passed;
+}
+
+/// The failed checks of the test case `name`, one line each (at most 8), for the learner's per-test output.
+std::string failed_checks_text(const ws_report::test_report& report, const std::string& name) {
+  const ws_report::test_case_result* c = report.find(name);
+  if (c == nullptr || c->failures.empty()) return "";
+  std::string text = "Failed checks:\n";
+  for (std::size_t i = 0; i < c->failures.size() && i < 8; ++i) text += "  " + ws_report::describe_check(c->failures[i]) + "\n";
+  if (c->failure_count > 8) text += "  ... and " + std::to_string(c->failure_count - 8) + " more\n";
+  return text;
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -512,12 +549,14 @@ reference_run reference_for(const fs::path& cache, const fs::path& exe, const ma
   limits.memory_bytes = 8ull << 30;
   limits.file_bytes = 2ull << 30;
   limits.output_bytes = 64 << 10;
-  const run_result r = run_limited({exe.string(), catch2_test_spec(test.name), "--reporter", "compact", "--order",
-                                    "decl"}, limits, s);
-  const bool passed = r.exit_code == 0 && r.output.find("Passed") != std::string::npos;
-  if (!passed) {
+  const fs::path report_file = scratch.path() / "report.xml";
+  std::vector<std::string> argv{exe.string()};
+  for (std::string& a : catch2_args(test.name, report_file)) argv.push_back(std::move(a));
+  const run_result r = run_limited(argv, limits, s);
+  const ws_report::test_report report = read_catch2_report(report_file);
+  if (!catch2_passed(r, report, test.name)) {
     throw std::runtime_error("the reference solution does not pass its own test \"" + test.name + "\" (" +
-                             r.failure_reason() + "): " + failure_from_output(r.output));
+                             r.failure_reason() + "): " + ws_report::failure_reason(report, test.name, r.output));
   }
   auto parsed = parse_witnesses(read_text(file), error);
   if (!parsed || parsed->empty()) {
@@ -585,7 +624,6 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
     out.ran_on = ctx.cpu_only ? "CPU + memory checker" : "CPU backend + memory checker";
   }
   argv.push_back((binaries / test_binary(ctx, "graded", on_gpu)).string());
-  argv.insert(argv.end(), {catch2_test_spec(test.name), "--reporter", "compact", "--order", "decl"});
 
   double time_limit = test.time_limit_seconds;
   if (options.time_limit_cap > 0) time_limit = std::min(time_limit, options.time_limit_cap);
@@ -601,6 +639,8 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
   // binaries (ours, read-only) cannot be replaced.
   temp_folder scratch("ws-grade-run", static_cast<int>(k_test_uid), 0700);
   const fs::path witness_file = scratch.path() / "witness.bin";
+  const fs::path report_file = scratch.path() / "report.xml";
+  for (std::string& a : catch2_args(test.name, report_file)) argv.push_back(std::move(a));
   sandbox_options s = run_sandbox(options, ctx, binaries, scratch.path(), on_gpu);
   s.env.emplace_back("WS_WITNESS_FILE", witness_file.string());
   run_limits limits;
@@ -613,10 +653,12 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
 
   const run_result r = run_limited(argv, limits, s);
   out.seconds = r.wall_seconds;
+  const ws_report::test_report report = read_catch2_report(report_file);
   out.output = r.output;
-  const bool catch_passed = r.exit_code == 0 && r.output.find("Passed") != std::string::npos &&
-                            r.output.find("No test cases matched") == std::string::npos;
-  if (catch_passed) {
+  if (const std::string checks = failed_checks_text(report, test.name); !checks.empty()) {
+    out.output += (out.output.empty() || out.output.back() == '\n' ? "" : "\n") + checks;
+  }
+  if (catch2_passed(r, report, test.name)) {
     // The test says it passed; the grader believes only the witnesses (witness.hpp).
     std::string error;
     const std::optional<std::string> bytes = read_untrusted(witness_file, 1ull << 30);
@@ -633,7 +675,7 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
       out.points = test.points;
       return out;
     }
-  } else if (r.output.find("No test cases matched") != std::string::npos) {
+  } else if (r.exit_code == 0 && report.complete && report.total_count() == 0) {  // the test spec matched nothing
     out.reason = "the test binary has no test case of this name: the lab's manifest is out of date (tell your "
                  "instructor)";
   } else if (r.timed_out && budget_bound) {
@@ -644,14 +686,16 @@ test_outcome run_test(const grade_options& options, const lab_context& ctx, cons
   } else if (r.out_of_memory || r.cpu_limit || r.file_limit || r.write_limit) {
     out.reason = r.failure_reason();
   } else if (r.exit_code == k_sanitizer_exit_code && on_gpu) {
-    out.reason = "compute-sanitizer: " + failure_from_output(r.output);
+    out.reason = "compute-sanitizer: " + ws_report::failure_reason(report, test.name, r.output);
   } else {
-    out.reason = failure_from_output(r.output);
+    out.reason = ws_report::failure_reason(report, test.name, r.output);
     if (out.reason.empty()) out.reason = r.failure_reason();
     if (out.reason.empty()) out.reason = "the test did not pass (exit code " + std::to_string(r.exit_code) + ")";
   }
-  out.reason = replace_all(out.reason, ctx.graded.string() + "/", "");
-  out.reason = replace_all(out.reason, (ctx.ws.source / "tests").string() + "/", "tests/");
+  for (std::string* text : {&out.reason, &out.output}) {
+    *text = replace_all(*text, ctx.graded.string() + "/", "");
+    *text = replace_all(*text, (ctx.ws.source / "tests").string() + "/", "tests/");
+  }
   return out;
 }
 
