@@ -2,60 +2,27 @@
 #
 # Kernels run on the GPU when there is a usable one, otherwise on the CPU backend; the output says which.
 
-# ws_run_tests EXE FILTER: runs one Catch2 binary quietly; prints the first failures and a summary line.
-# Returns the binary's exit code (77 = no GPU).
-ws_run_tests() {
-  local exe="$1" filter="$2" out rc=0
-  out=$(timeout 600 "$exe" "$filter" --reporter compact --order decl 2>&1) || rc=$?
-  if [[ $rc == 77 ]]; then
-    printf '%s\n' "$out"
-    return 77
-  fi
-  if [[ $rc == 124 ]]; then
-    ws_error "the tests did not finish in 600 s: a kernel or loop that never ends?"
-    return 1
-  fi
-  if printf '%s\n' "$out" | grep -q -E 'ERROR: AddressSanitizer|WARNING: ThreadSanitizer'; then
-    ws_sanitizer_summary <<<"$out"
-    return 1
-  fi
-  # compact reporter: one line per failed assertion; make paths relative and keep the first few.
-  local failures
-  failures=$(printf '%s\n' "$out" | grep -E ': failed: |: FAILED|cudacpu: error|error: ' | sed "s|$WS_ROOT/||g")
-  if [[ -n "$failures" ]]; then
-    local count
-    count=$(printf '%s\n' "$failures" | wc -l)
-    printf '%s\n' "$failures" | head -n 8 | sed 's/^/    /'
-    [[ $count -gt 8 ]] && printf '    ... and %d more failed checks\n' "$((count - 8))"
-  fi
-  if [[ $rc != 0 && -z "$failures" ]]; then
-    printf '%s\n' "$out" | tail -n 15 | sed 's/^/    /'   # a crash: show how it ended
-  fi
-  printf '  %s\n' "$(printf '%s\n' "$out" | grep -E '^(Passed|Failed|No tests ran)' | tail -n 1)"
-  return "$rc"
+# The tests run through ws_run_tests (tools/test_report): it reads the binary's Catch2 XML report and the sanitizers'
+# output, prints the failed checks, and records the result in build/progress.json, which ./course start shows.
+
+# ws_check_tests PRESET LAB_NN EXE FILTER PART: runs one test binary's FILTER test cases as part PART (gpu or cpu) of
+# lab LAB_NN. Returns ws_run_tests' exit code (77 = the binary found no GPU; nothing is recorded then).
+ws_check_tests() {
+  local preset="$1" nn="$2" exe="$3" filter="$4" part="$5"
+  "$WS_ROOT/build/$preset/tools/test_report/ws_run_tests" --exe "$exe" --filter "$filter" --timeout 600 \
+    --root "$WS_ROOT" --state "$WS_ROOT/build/progress.json" --lab "$nn" --part "$part"
 }
 
-# ws_sanitizer_summary: reads an AddressSanitizer/ThreadSanitizer report and prints what a learner needs: the
-# kind of bug, the access, the frames in the learner's files (labs/ or solutions/) and the summary line.
-ws_sanitizer_summary() {
-  local line frames=0
-  while IFS= read -r line; do
-    case "$line" in
-      *"ERROR: AddressSanitizer"*|*"WARNING: ThreadSanitizer"*)
-        printf '    %s\n' "$(sed -E 's/^==[0-9]+==//; s/ at pc .*//; s/ \(pid=[0-9]+\)//' <<<"$line")" ;;
-      "READ of size"*|"WRITE of size"*|"  Read of size"*|"  Write of size"*|"  Previous read"*|"  Previous write"*)
-        printf '    %s\n' "$(sed -E 's/^ +//; s/ at 0x[0-9a-f]+//; s/ (by )?thread .*//' <<<"$line")"
-        frames=0 ;;
-      *" #"[0-9]*" in "*/labs/*|*" #"[0-9]*" in "*/solutions/*)
-        if [[ $frames -lt 2 ]]; then
-          printf '      at %s\n' "$(sed -E "s|^ *#[0-9]+ 0x[0-9a-f]+ in ||; s|$WS_ROOT/||" <<<"$line")"
-          frames=$((frames + 1))
-        fi ;;
-      "SUMMARY: "*)
-        printf '    %s\n' "$(sed "s|$WS_ROOT/||" <<<"$line")"
-        return 0 ;;
-    esac
-  done
+# ws_check_build PRESET LAB_NN TARGET...: builds the targets with ws_run_tests; when the lab does not compile, records
+# that in the progress file (for ./course start) and stops with the compiler's first error.
+ws_check_build() {
+  local preset="$1" nn="$2"; shift 2
+  if ! (ws_build "$preset" ws_run_tests "$@"); then
+    local tool="$WS_ROOT/build/$preset/tools/test_report/ws_run_tests"
+    [[ -x "$tool" ]] && "$tool" --record-build-failed --state "$WS_ROOT/build/progress.json" --lab "$nn" \
+      --root "$WS_ROOT" || true
+    exit 1
+  fi
 }
 
 cmd_check() {
@@ -82,11 +49,11 @@ cmd_check() {
   # A lab without .cu files is CPU-only (the same rule as cmake/WsLab.cmake): one test binary, [cpu] tests only.
   if ! compgen -G "$lab_dir/*.cu" >/dev/null; then
     ws_configure "$preset"
-    ws_build "$preset" "${lab}_labs_tests"
+    ws_check_build "$preset" "${lab#lab}" "${lab}_labs_tests"
     printf '\n%sLab %s: %s%s\n' "$WS_BOLD" "${lab#lab}" "${lab_dir#"$WS_ROOT"/}" "$WS_RESET"
     printf '  CPU tests:\n'
     local rc=0
-    ws_run_tests "$WS_ROOT/build/$preset/tests/${lab}_labs_tests" "[cpu]" || rc=$?
+    ws_check_tests "$preset" "${lab#lab}" "$WS_ROOT/build/$preset/tests/${lab}_labs_tests" "[cpu]" cpu || rc=$?
     ws_check_verdict "$lab" "$lab_dir" "$rc" ""
     return
   fi
@@ -95,14 +62,14 @@ cmd_check() {
   local have_cuda=0
   ws_have_cuda "$preset" && have_cuda=1
   [[ $have_cuda == 1 ]] && targets+=("${lab}_labs_cuda_tests")
-  ws_build "$preset" "${targets[@]}"
+  ws_check_build "$preset" "${lab#lab}" "${targets[@]}"
 
   local bin="$WS_ROOT/build/$preset/tests"
   local rc_gpu=0 rc_cpu=0 backend=cudacpu
   printf '\n%sLab %s: %s%s\n' "$WS_BOLD" "${lab#lab}" "${lab_dir#"$WS_ROOT"/}" "$WS_RESET"
   if [[ $have_cuda == 1 ]]; then
     printf '  GPU tests on the GPU:\n'
-    ws_run_tests "$bin/${lab}_labs_cuda_tests" "[gpu]" || rc_gpu=$?
+    ws_check_tests "$preset" "${lab#lab}" "$bin/${lab}_labs_cuda_tests" "[gpu]" gpu || rc_gpu=$?
     if [[ $rc_gpu == 77 ]]; then
       printf '  No usable GPU here, so your kernels run on the CPU backend instead (./course doctor explains).\n'
       rc_gpu=0
@@ -114,10 +81,10 @@ cmd_check() {
     local how="the CPU backend"
     [[ $mode != none ]] && how="the CPU backend with the $mode checker"
     printf '  GPU tests on %s:\n' "$how"
-    ws_run_tests "$bin/${lab}_labs_cudacpu_tests" "[gpu]" || rc_gpu=$?
+    ws_check_tests "$preset" "${lab#lab}" "$bin/${lab}_labs_cudacpu_tests" "[gpu]" gpu || rc_gpu=$?
   fi
   printf '  CPU tests:\n'
-  ws_run_tests "$bin/${lab}_labs_cudacpu_tests" "[cpu]" || rc_cpu=$?
+  ws_check_tests "$preset" "${lab#lab}" "$bin/${lab}_labs_cudacpu_tests" "[cpu]" cpu || rc_cpu=$?
 
   local rc=0
   [[ $rc_gpu == 0 && $rc_cpu == 0 ]] || rc=1

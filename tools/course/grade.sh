@@ -12,11 +12,12 @@
 # The work is done by tools/grader (ws_grade), built in the `grade` preset (build/grade): the CPU backend there runs
 # with its memory checker, and the graded tree is where submissions are built.
 
-# ws_grade_tool: configures build/grade, builds ws_grade, prints its path.
+# ws_grade_tool: configures build/grade, builds ws_grade (and ws_run_tests, which records a grade of the learner's own
+# files in build/progress.json for ./course start), prints ws_grade's path.
 ws_grade_tool() {
   source "$WS_ROOT/tools/course/setup.sh"
   cmd_setup --if-needed
-  ws_build grade ws_grade >&2
+  ws_build grade ws_grade ws_run_tests >&2
   printf '%s\n' "$WS_ROOT/build/grade/tools/grader/ws_grade"
 }
 
@@ -44,6 +45,28 @@ cmd_grade() {
     "$tool" batch "${common[@]}" --submissions "$batch" --out-dir "${out_dir:-$batch/results}" "${args[@]}"
   else
     [[ -z "$out_dir" ]] || ws_die "--out-dir goes with --batch; for one submission use --out FILE"
-    "$tool" grade "${common[@]}" "${args[@]}"
+    local rc=0
+    "$tool" grade "${common[@]}" "${args[@]}" || rc=$?
+    ws_record_grade "$nn" "$lab_dir" "$rc" "${args[@]}"
+    return "$rc"
   fi
+}
+
+# ws_record_grade NN LAB_DIR RC ARGS...: after grading the learner's own files (no --submission, no --only), records
+# the score from results.json in build/progress.json, where ./course start shows it. An instructor's grading of a
+# submission or a regrade of one test records nothing.
+ws_record_grade() {
+  local nn="$1" lab_dir="$2" rc="$3" out="$WS_ROOT/results.json"; shift 3
+  [[ $rc == 0 ]] || return 0
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --submission|--only) return 0 ;;
+      --out) out="$2"; shift ;;
+    esac
+    shift
+  done
+  [[ -f "$out" ]] || return 0
+  "$WS_ROOT/build/grade/tools/test_report/ws_run_tests" --record-grade "$out" --state "$WS_ROOT/build/progress.json" \
+    --lab "$(basename "$lab_dir" | cut -d_ -f1)" --root "$WS_ROOT" ||
+    ws_warn "could not record the grade in build/progress.json (./course start will not show it)"
 }

@@ -49,6 +49,8 @@ namespace {
 constexpr int k_skip_return_code = 77;
 /// Failed checks shown; the rest are counted.
 constexpr std::size_t k_shown_checks = 8;
+/// Failed checks shown per test case.
+constexpr std::size_t k_shown_per_case = 2;
 /// The XML report is read up to this size (a passing run writes a few KB).
 constexpr std::size_t k_max_report_bytes = 64u << 20;
 /// Of the output, the first and the last this many bytes are kept.
@@ -234,7 +236,12 @@ std::vector<std::string> last_lines(std::string_view text, std::size_t n) {
   }
   while (!all.empty() && trim_space(all.back()).empty()) all.pop_back();
   std::vector<std::string> out;
-  for (std::size_t i = all.size() > n ? all.size() - n : 0; i < all.size(); ++i) out.push_back(one_line(all[i]));
+  for (std::size_t i = all.size() > n ? all.size() - n : 0; i < all.size(); ++i) {
+    std::string line;  // printable and cut, but its indentation kept
+    append_printable(line, all[i].substr(0, k_max_reason_bytes + 8), false);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '?')) line.pop_back();  // a '\r' shows as '?'
+    out.push_back(cut(std::move(line), k_max_reason_bytes));
+  }
   return out;
 }
 
@@ -288,21 +295,31 @@ int run_tests(const options& o) {
   }
   for (const std::string& e : cudacpu_errors(r.output, 3)) show("    ", e);
 
+  // The first checks of each failed test case (a test case often fails the same check for every size), up to
+  // k_shown_checks in all.
   std::size_t shown = 0;
   std::size_t failed_checks = 0;
   for (const test_case_result& c : report.cases) {
     failed_checks += c.failure_count;
     if (c.failures.empty() || shown >= k_shown_checks) continue;
     show("    ", "\"" + c.name + "\":");
+    std::size_t here = 0;
     for (const failed_check& check : c.failures) {
-      if (shown >= k_shown_checks) break;
+      if (shown >= k_shown_checks || here >= k_shown_per_case) break;
       failed_check relative = check;
       if (!strip.empty()) relative.file = replace_all(relative.file, strip, "");
       show("      ", describe_check(relative));
       ++shown;
+      ++here;
+    }
+    if (c.failure_count > here) {
+      std::cout << "      ... and " << c.failure_count - here << " more failed checks in this test case\n";
+      failed_checks -= c.failure_count - here;  // counted here, not again below
     }
   }
-  if (failed_checks > shown) std::cout << "    ... and " << failed_checks - shown << " more failed checks\n";
+  if (failed_checks > shown) {
+    std::cout << "    ... and " << failed_checks - shown << " more failed checks in other test cases\n";
+  }
 
   // A crash (the report stopped) or an exit code no failed check explains: show how the output ended.
   if (!r.timed_out && !finding && (report.ended_early() || (r.exit_code != 0 && report.failed_count == 0))) {
