@@ -17,7 +17,7 @@ struct app_state {
   std::vector<results_file> files;         ///< loaded results, in the order given
   std::vector<std::string> load_errors;    ///< one line per file that could not be loaded (shown in the UI)
   int selected_file = 0;                   ///< the file the single-file panels show
-  std::string workload = "matmul";         ///< the workload the dashboard and the roofline show
+  std::string workload;                    ///< the workload the single-file panels show (main.cpp: the first file's)
   bool screenshot = false;                 ///< drawing for a headless screenshot: no animation, no live process
 
   /// Adds a results file (load_results); a failure goes to load_errors. Returns true when it loaded.

@@ -26,7 +26,10 @@ std::string fmt_ms(double ms) {
 
 std::string fmt_ms_with_unit(double ms) { return fmt_ms(ms) + " ms"; }
 
-std::string fmt_gflops(double g) { return g < 10 ? fmt("%.2f", g) : g < 1000 ? fmt("%.1f", g) : fmt("%.0f", g); }
+std::string fmt_gflops(double g) {
+  if (g > 0 && g < 0.1) return fmt("%.2g", g);  // 0.0035, not 0.00
+  return g < 10 ? fmt("%.2f", g) : g < 1000 ? fmt("%.1f", g) : fmt("%.0f", g);
+}
 
 std::string group_thousands(const std::string& digits) {
   std::string out;

@@ -21,7 +21,7 @@ std::string fmt_ms(double ms);
 /// fmt_ms with its unit: "0.0123 ms", "1.50 ms", "24.2 ms", "3579 ms" (for chart notes that stand alone).
 std::string fmt_ms_with_unit(double ms);
 
-/// GFLOP/s with the digits that matter at that magnitude, the bare number: 3.52, 41.3, 2280.
+/// A rate (GFLOP/s or GB/s) with the digits that matter at that magnitude, the bare number: 0.0035, 3.52, 41.3, 2280.
 std::string fmt_gflops(double g);
 
 /// @p digits (an unsigned whole number as text) with a comma between each group of three: "183329" -> "183,329".

@@ -208,6 +208,13 @@ TEST_CASE("a v2 file loads with its measured bandwidths, shapes, and untimed rec
                                  "sequential (yours)", "sequential (reference)", "warp_shuffle (yours)",
                                  "CUB DeviceReduce::Sum"});
 
+  // Across files a series is matched by its key, which has no "reference" mark: a v1 file's "naive" is the same
+  // series as this file's "naive (reference)".
+  CHECK(ws_viz::series_key(*ws_viz::find(f, "reduce", "naive (reference)", big)) == "naive");
+  CHECK(ws_viz::series_key(*ws_viz::find(f, "reduce", "naive (yours)", big)) == "naive (yours)");
+  CHECK(ws_viz::find_by_key(f, "reduce", "naive", big) == ws_viz::find(f, "reduce", "naive (reference)", big));
+  CHECK(ws_viz::series_keys(f, "reduce").front() == "naive");
+
   // A bad status and a v2 record without a shape are named.
   scratch_dir dir("v2bad");
   std::string line = R"({"workload": "reduce", "version": "x", "backend": "cpu", "implementation": "yours",)"

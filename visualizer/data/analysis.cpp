@@ -51,6 +51,29 @@ std::string base_series_name(const record& r) { return series_name_with(r, false
 
 std::string series_name(const record& r) { return r.series.empty() ? base_series_name(r) : r.series; }
 
+std::string series_key(const record& r) { return r.series_key.empty() ? base_series_name(r) : r.series_key; }
+
+std::vector<std::string> series_keys(const results_file& f, const std::string& workload) {
+  std::vector<std::string> out;
+  for (const std::string& name : series(f, workload)) {
+    const auto it = std::find_if(f.records.begin(), f.records.end(), [&](const record& r) {
+      return r.workload == workload && series_name(r) == name;
+    });
+    if (it != f.records.end() && std::find(out.begin(), out.end(), series_key(*it)) == out.end()) {
+      out.push_back(series_key(*it));
+    }
+  }
+  return out;
+}
+
+const record* find_by_key(const results_file& f, const std::string& workload, const std::string& key,
+                          const shape_t& size) {
+  for (const record& r : f.records) {
+    if (r.workload == workload && r.shape == size && series_key(r) == key) return &r;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> workloads(const results_file& f) {
   std::vector<std::string> out;
   for (const record& r : f.records) {

@@ -42,6 +42,17 @@ std::string base_series_name(const record& r);
 /// The legend name of a record's series: record::series as name_series set it, else base_series_name.
 std::string series_name(const record& r);
 
+/// The name that identifies a record's series across files: record::series_key as name_series set it, else
+/// base_series_name (the reference's series is "naive" whether or not a file also has the learner's).
+std::string series_key(const record& r);
+
+/// The series keys of a workload, in the order of series().
+std::vector<std::string> series_keys(const results_file& f, const std::string& workload);
+
+/// The record whose series_key is @p key at shape @p size (nullptr when there is none).
+const record* find_by_key(const results_file& f, const std::string& workload, const std::string& key,
+                          const shape_t& size);
+
 /// The workloads present in a file, in first-seen order.
 std::vector<std::string> workloads(const results_file& f);
 

@@ -317,6 +317,7 @@ void name_series(results_file& f) {
       return c.workload == r.workload && c.implementation == "yours";
     });
     r.series = series_name_with(r, clash, with_yours);
+    r.series_key = series_name_with(r, clash, false);
   }
 }
 

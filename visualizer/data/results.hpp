@@ -59,6 +59,7 @@ struct record {
   double gbps = 0;             ///< bytes / median time
   std::string status = "ok";   ///< "ok", "wrong" (failed the check, not timed), "starter" (lab not done, not timed)
   std::string series;          ///< the legend name, set by name_series (empty: analysis::series_name computes it)
+  std::string series_key;      ///< the same name without the "reference" mark, for matching across files
 
   /// True when the record has a time: status "ok". Untimed records are shown as rows, never as bars of zero.
   [[nodiscard]] bool timed() const { return status == "ok"; }
@@ -86,9 +87,10 @@ struct load_result {
                       ///< "bench/x.json: record 3 has no \"median_ms\"" (records counted from 1)
 };
 
-/// Sets each record's `series` (its legend name, analysis::base_series_name), adding " (GPU)" to a GPU series whose
-/// name a CPU series of the same workload also has, so the two stay two lines. load_results calls it; call it
-/// again after adding records by hand.
+/// Sets each record's `series` (its legend name, analysis::series_name_with), marking "GPU" on a GPU series whose
+/// name a CPU series of the same workload also has (so the two stay two lines) and "reference" on the reference's
+/// series when the file also has the learner's ("yours"); `series_key` is the name without the reference mark, the
+/// same in every file. load_results calls it; call it again after adding records by hand.
 void name_series(results_file& f);
 
 /// Loads one results file (schema 1 or 2). Never throws: every problem (missing, unreadable, not JSON, wrong schema, a record with

@@ -36,7 +36,7 @@ using widgets::workload_picker;
 /// What the learner picked here. The size goes back to its default when the workload or the version changes.
 struct compare_state {
   std::string workload;
-  std::string version;  ///< a series name (analysis::series_name)
+  std::string version;  ///< a series key (analysis::series_key: the same in every file)
   std::string size_for;  ///< workload + version the size belongs to
   shape_t size;
   bool gflops = false;
@@ -185,14 +185,20 @@ void draw_compare(app_state& app) {
   }
   std::vector<std::string> versions;
   for (const results_file& f : app.files) {
-    for (const std::string& s : series(f, st.workload)) add_unique(versions, s);
+    for (const std::string& s : series_keys(f, st.workload)) add_unique(versions, s);
   }
   if (std::find(versions.begin(), versions.end(), st.version) == versions.end()) {
     // Start with the first file's baseline (its first single-thread CPU version), which most files have, so most
     // machines get a line; else the first series.
     std::optional<std::string> base;
     for (const results_file& f : app.files) {
-      if ((base = baseline_series(f, st.workload))) break;
+      if ((base = baseline_series(f, st.workload))) {
+        const auto it = std::find_if(f.records.begin(), f.records.end(), [&](const record& r) {
+          return r.workload == st.workload && series_name(r) == *base;
+        });
+        base = series_key(*it);
+        break;
+      }
     }
     st.version = base ? *base : versions.empty() ? "" : versions.front();
   }
@@ -223,7 +229,7 @@ void draw_compare(app_state& app) {
   std::vector<shape_t> all_sizes;
   for (std::size_t i = 0; i < nf; ++i) {
     for (const shape_t& m : sizes(app.files[i], st.workload)) {
-      const record* r = find(app.files[i], st.workload, st.version, m);
+      const record* r = find_by_key(app.files[i], st.workload, st.version, m);
       if (r && r->timed()) {
         recs[i].push_back(r);
         if (std::find(all_sizes.begin(), all_sizes.end(), m) == all_sizes.end()) all_sizes.push_back(m);

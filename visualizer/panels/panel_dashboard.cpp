@@ -62,15 +62,14 @@ std::string sentence_case(std::string s) {
 }
 
 /// The label under a bar. Each side has its own chart, so "(GPU)" goes; when the bars are narrow (many versions at
-/// 1280 px), a shorter form: "OpenBLAS 2T" for OpenBLAS sgemm on 2 threads, "wmma bf16". The table has full names.
+/// 1280 px), a shorter form: "simd_omp ref 2T" for "simd_omp (reference, 2 threads)". The table has full names.
 std::string bar_label(const std::string& series, float budget_px) {
   std::string full = series;
   replace_all(full, " (GPU)", "");
   replace_all(full, "(GPU, ", "(");
   if (ImGui::CalcTextSize(full.c_str()).x <= budget_px) return full;
   std::string s = full;
-  replace_all(s, " sgemm", "");
-  replace_all(s, "cuBLAS gemmex", "gemmex");
+  replace_all(s, "(reference", "(ref");
   replace_all(s, " threads)", "T)");
   replace_all(s, " thread)", "T)");
   replace_all(s, " (", " ");
@@ -340,7 +339,7 @@ void draw_dashboard(app_state& app) {
       const bool last = s == 1 || side[1].empty();
       const std::string legend = std::string(s == 1 ? "GPU" : "CPU") + ", " + size_label(st.size) +
                                  (any_speedup && last ? "; over each bar: times as fast as the baseline" : "") +
-                                 (threads_shortened ? "; 2T: 2 threads" : "");
+                                 (threads_shortened ? "; nT: n threads" : "");
       if (!first) ImGui::SameLine();
       first = false;
       chart::grouped_bars(s == 1 ? "##dash_bars_gpu" : "##dash_bars_cpu", {legend}, {s == 1 ? style::gpu : style::cpu},
