@@ -12,6 +12,8 @@ namespace cub {
 
 /// `a + b`.
 struct [[deprecated("cub::Sum was removed in CCCL 3 (CUDA 13): use cuda::std::plus<>")]] Sum {
+  /// Deprecated too: GCC warns about `cub::Sum()` and `cub::Sum{}` only through a user-provided constructor.
+  [[deprecated("cub::Sum was removed in CCCL 3 (CUDA 13): use cuda::std::plus<>")]] constexpr Sum() {}
   /// a + b.
   template <class A, class B>
   constexpr auto operator()(const A& a, const B& b) const -> decltype(a + b) {
@@ -21,6 +23,8 @@ struct [[deprecated("cub::Sum was removed in CCCL 3 (CUDA 13): use cuda::std::pl
 
 /// The larger of two values (`a < b ? b : a`).
 struct [[deprecated("cub::Max was removed in CCCL 3 (CUDA 13): use cuda::maximum<>")]] Max {
+  /// Deprecated too: GCC warns about `cub::Max()` and `cub::Max{}` only through a user-provided constructor.
+  [[deprecated("cub::Max was removed in CCCL 3 (CUDA 13): use cuda::maximum<>")]] constexpr Max() {}
   /// max(a, b).
   template <class A, class B>
   constexpr std::common_type_t<A, B> operator()(const A& a, const B& b) const {
@@ -30,6 +34,8 @@ struct [[deprecated("cub::Max was removed in CCCL 3 (CUDA 13): use cuda::maximum
 
 /// The smaller of two values (`b < a ? b : a`).
 struct [[deprecated("cub::Min was removed in CCCL 3 (CUDA 13): use cuda::minimum<>")]] Min {
+  /// Deprecated too: GCC warns about `cub::Min()` and `cub::Min{}` only through a user-provided constructor.
+  [[deprecated("cub::Min was removed in CCCL 3 (CUDA 13): use cuda::minimum<>")]] constexpr Min() {}
   /// min(a, b).
   template <class A, class B>
   constexpr std::common_type_t<A, B> operator()(const A& a, const B& b) const {
