@@ -44,7 +44,7 @@ using widgets::size_picker;
 struct dashboard_state {
   std::string shown_for;  ///< file path + workload the choices below belong to
   shape_t size;
-  bool gflops = false;    ///< false: time (ms), true: the workload's headline rate (GB/s or GFLOP/s)
+  bool gflops = false;    ///< false: time (ms), true: the workload's headline rate (GB/s or GFLOP/s) and its roofs
   std::set<std::string> plotted;  ///< series drawn in the time-vs-N chart
 };
 
@@ -175,6 +175,10 @@ void draw_dashboard(app_state& app) {
     st.shown_for = key;
     st.size = default_size(f, wl, szs);
   }
+  // A memory-bound workload opens on GB/s against its memory roofs (its time alone says little about how close to
+  // the hardware it is); a compute-bound one on time, its speedups over the baseline, with GFLOP/s and the peaks a
+  // click away (and % of peak in the table).
+  if (fresh) st.gflops = headline == metric::gbps;
   ImGui::SameLine(0, 20);
   size_picker(st.size, szs, "##dash_size");
   ImGui::SameLine(0, 20);
@@ -297,12 +301,35 @@ void draw_dashboard(app_state& app) {
   {
     double lo = 0, hi = 0;
     std::vector<std::size_t> side[2];
+    // Showing the headline rate, each side's roofs are drawn over its bars: the measured memory bandwidth for GB/s,
+    // the peak for GFLOP/s (one line per distinct roof, e.g. 1 thread and all threads).
+    struct roof_line {
+      double value;
+      std::string label;
+    };
+    std::vector<roof_line> side_roofs[2];
     for (const std::size_t i : here) {
       const double v = shown(*rec[i]);
       if (!rec[i]->timed() || !(v > 0)) continue;
-      side[is_gpu(*rec[i]) ? 1 : 0].push_back(i);
+      const int sd = is_gpu(*rec[i]) ? 1 : 0;
+      side[sd].push_back(i);
       lo = lo == 0 ? v : std::min(lo, v);
       hi = std::max(hi, v);
+      if (!st.gflops) continue;
+      roof_line rl{0, ""};
+      if (headline == metric::gbps) {
+        const memory_roof mem = memory_roof_for(f.machine, *rec[i]);
+        if (mem.gbs) rl = {*mem.gbs, mem.name + fmt(": %.0f GB/s", *mem.gbs) + (mem.theoretical ? " (theoretical)" : "")};
+      } else if (const auto peak = peak_gflops(f.machine, *rec[i])) {
+        rl = {*peak, fmt("peak %.0f GFLOP/s", *peak) +
+                         (rec[i]->backend == "cpu" ? (rec[i]->threads == 1 ? ", 1 thread" : ", all threads") : "")};
+      }
+      const bool known = std::any_of(side_roofs[sd].begin(), side_roofs[sd].end(),
+                                     [&](const roof_line& o) { return o.value == rl.value; });
+      if (rl.value > 0 && !known) {
+        side_roofs[sd].push_back(rl);
+        hi = std::max(hi, rl.value);
+      }
     }
     // Room above the tallest bar for the one-line legend and the "412x" over it: about 3.5 text lines of the plot.
     const double decade_lo = std::floor(std::log10(lo > 0 ? lo : 1));
@@ -342,8 +369,21 @@ void draw_dashboard(app_state& app) {
                                  (threads_shortened ? "; nT: n threads" : "");
       if (!first) ImGui::SameLine();
       first = false;
-      chart::grouped_bars(s == 1 ? "##dash_bars_gpu" : "##dash_bars_cpu", {legend}, {s == 1 ? style::gpu : style::cpu},
-                          groups, y, ImVec2(w, bars_h), notes);
+      const chart::plot_rect pr = chart::grouped_bars(s == 1 ? "##dash_bars_gpu" : "##dash_bars_cpu", {legend},
+                                                      {s == 1 ? style::gpu : style::cpu}, groups, y,
+                                                      ImVec2(w, bars_h), notes);
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      for (const roof_line& rl : side_roofs[s]) {
+        const float ry = pr.to_screen(0.5, rl.value).y;
+        for (float x = pr.min.x; x < pr.max.x; x += 9.0f) {
+          dl->AddLine(ImVec2(x, ry), ImVec2(std::min(x + 5.0f, pr.max.x), ry), style::roof, 1.5f);
+        }
+        // The label at the left end, on a backing so bars and the "38x" notes under it stay apart from it.
+        const ImVec2 tw = ImGui::CalcTextSize(rl.label.c_str());
+        const ImVec2 at(pr.min.x + 6.0f, ry - tw.y - 1.0f);
+        dl->AddRectFilled(ImVec2(at.x - 2.0f, at.y), ImVec2(at.x + tw.x + 2.0f, at.y + tw.y), IM_COL32(24, 24, 28, 210));
+        dl->AddText(at, style::roof, rl.label.c_str());
+      }
     }
     if (total == 0) ImGui::TextUnformatted("No records at this size.");
   }
@@ -426,13 +466,13 @@ void draw_dashboard(app_state& app) {
       ImGui::SameLine();
       ImGui::TextUnformatted(names[i].c_str());
       if (!r.timed()) {
-        // What is missing, said next to the name (the widest column), and no number: never a zero.
-        ImGui::SameLine();
-        ImGui::TextColored(r.status == "wrong" ? bad : dim, "- %s", untimed_text(r));
-        for (int c = 0; c < 5; ++c) {
-          ImGui::TableNextColumn();
-          ImGui::TextColored(dim, "-");
-        }
+        // What is missing, across the number columns (left empty for it), and no number: never a zero.
+        ImGui::TableNextColumn();
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImGui::PushClipRect(at, ImVec2(at.x + 420.0f, at.y + line_h + 2.0f), false);
+        ImGui::TextColored(r.status == "wrong" ? bad : dim, "%s", untimed_text(r));
+        ImGui::PopClipRect();
+        for (int c = 0; c < 4; ++c) ImGui::TableNextColumn();
         ImGui::TableNextColumn();
         ImGui::TextColored(r.status == "wrong" ? bad : dim, "%s", r.status == "wrong" ? "NO" : "-");
         continue;
