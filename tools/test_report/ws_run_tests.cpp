@@ -130,14 +130,15 @@ public:
     p += to_head;
     n -= to_head;
     if (n == 0) return;
-    cut_ = true;
     tail_.append(p, n);
-    if (tail_.size() > 2 * k_output_half) tail_.erase(0, tail_.size() - k_output_half);
+    if (tail_.size() > 2 * k_output_half) {
+      cut_ = true;
+      tail_.erase(0, tail_.size() - k_output_half);
+    }
   }
   std::string text() const {
-    if (!cut_) return head_;
-    const std::size_t keep = std::min(tail_.size(), k_output_half);
-    return head_ + "\n[... the middle of the output was cut ...]\n" + tail_.substr(tail_.size() - keep);
+    if (!cut_) return head_ + tail_;
+    return head_ + "\n[... the middle of the output was cut ...]\n" + tail_;
   }
 
 private:
