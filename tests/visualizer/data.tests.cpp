@@ -720,6 +720,32 @@ TEST_CASE("the runner delivers progress and records while the benchmark is still
   CHECK(runner.take_new_records().size() == 2);
 }
 
+TEST_CASE("the runner reads v2 records of any workload, untimed ones included", "[visualizer][data]") {
+  scratch_dir dir("stream_v2");
+  const std::string v2 =
+      R"({"workload":"reduce","version":"sequential","backend":"cuda","implementation":"yours","m":67108864,"n":1,)"
+      R"("k":1,"threads":1,"dtype":"f32","repeats":20,"median_ms":0.2,"min_ms":0.19,"max_ms":0.22,"gflops":335.5,)"
+      R"("correct":true,"shape":{"n":67108864},"flops":67108864,"bytes":268435456,"gbps":1342.2,"status":"ok"})";
+  std::string starter = v2;
+  starter.replace(starter.find("\"status\":\"ok\""), 13, "\"status\":\"starter\"");
+  const fs::path script = dir.write("bench.sh", "echo 'WS-PROGRESS 0 2 reduce sequential n=2^26'\n"
+                                                "echo 'WS-RECORD " + v2 + "'\n"
+                                                "echo 'WS-RECORD " + starter + "'\n");
+  ws_viz::bench_runner runner;
+  std::string error;
+  REQUIRE(runner.start(shell(script), error));
+  REQUIRE(wait_until([&] { return !runner.running(); }, std::chrono::seconds(10)));
+  const std::vector<ws_viz::record> got = runner.take_new_records();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].shape == ws_viz::shape_t{{"n", 67108864}});
+  CHECK(got[0].implementation == "yours");
+  CHECK(got[0].gbps == 1342.2);
+  CHECK(got[0].timed());
+  CHECK(got[1].status == "starter");
+  CHECK_FALSE(got[1].timed());
+  CHECK(runner.finish_message() == "finished: 2 records");
+}
+
 TEST_CASE("cancel stops a long benchmark and everything it started within 3 seconds", "[visualizer][data]") {
   scratch_dir dir("cancel");
   const fs::path script = dir.write("bench.sh", "echo $$ > '" + (dir.path / "shell.pid").string() + "'\n"

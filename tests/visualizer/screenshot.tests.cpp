@@ -256,6 +256,14 @@ TEST_CASE("the dashboard of a memory-bound v2 file has CPU and GPU bars, the roo
   const image dash = screenshot(dir, "dashboard", "--results " + quote(fixture_reduce_v2.string()));
   CHECK(pixels_of_hue(dash, ws_viz::style::cpu) > 2000);
   CHECK(pixels_of_hue(dash, ws_viz::style::gpu) > 2000);
+  // Memory-bound: it opens on GB/s with the measured memory roofs dashed over the bars (a compute-bound v1 file
+  // opens on time: no roof there).
+  temp_dir dir_time;
+  const image time_dash = screenshot(dir_time, "dashboard", "--results " + quote(fixture_cpu.string()));
+  INFO("roof pixels: GB/s view " << pixels_of_hue(dash, ws_viz::style::roof) << ", time view "
+                                 << pixels_of_hue(time_dash, ws_viz::style::roof));
+  CHECK(pixels_of_hue(dash, ws_viz::style::roof) > 300);
+  CHECK(pixels_of_hue(time_dash, ws_viz::style::roof) < 50);
   // Roofs are dashed in their own hue. The v2 file has measured bandwidths (three sloped roofs and their labels);
   // the v1 CPU file has none, so it draws only its two flat peaks: clearly fewer roof pixels.
   const image v2 = screenshot(dir, "roofline", "--results " + quote(fixture_reduce_v2.string()));

@@ -1,12 +1,12 @@
 /// @file bench_runner.hpp
-/// @brief Runs a benchmark (e.g. `bench_matmul_cuda --stream --json FILE`) as a child process, so the UI can show
-/// its progress and its records as they arrive without ever blocking a frame.
+/// @brief Runs a benchmark (the live panel's `./course bench <workload> --stream`) as a child process, so the UI can
+/// show its progress and its records as they arrive without ever blocking a frame.
 ///
 /// The child runs in its own process group with stdout and stderr on a pipe; a background thread reads the lines
 /// `--stream` makes the benchmark print (docs/bench_results.md):
 ///
 ///     WS-PROGRESS <done> <total> <name of the row starting>
-///     WS-RECORD <one-line JSON record, the fields of a results file's record>
+///     WS-RECORD <one-line JSON record, the fields of a results file's record (schema v2, or v1 converted)>
 ///
 /// Other lines are kept only to explain a failure. Every member function may be called from any thread.
 #pragma once
