@@ -594,6 +594,12 @@ TEST_CASE("the registry has one model per lab, found by id or by workload", "[vi
     }
     CHECK(m.steps(defaults) >= 1);
   }
+  // The explorer's matmul picture starts from the registry's defaults.
+  const ws_viz::launch_shape start = ws_viz::matmul_tiles_shape({});
+  CHECK((start.m == 44 && start.n == 60 && start.k == 40 && start.tile == 16 && start.block_x == 16));
+  CHECK(start.kind == ws_viz::kernel_kind::tiled);
+  CHECK(ws_viz::matmul_tiles_shape({0, 8, 8, 8, 2}).kind == ws_viz::kernel_kind::naive);
+  CHECK(ws_viz::matmul_tiles_shape({0, 8, 8, 8, 2}).block_x == 32);
   // matmul_tiles: tiled, k = 40, 16 x 16 tiles: 3 steps; reduction_tree: interleaved, 32 threads: 5 steps.
   CHECK(ws_viz::find_model("matmul_tiles")->steps({2, 44, 60, 40, 1}) == 3);
   CHECK(ws_viz::find_model("reduction_tree")->steps({0, 2}) == 5);

@@ -23,12 +23,9 @@ constexpr int tile_choices[] = {8, 16, 32};
 constexpr int reduction_block_choices[] = {8, 16, 32, 64};
 
 int matmul_tiles_steps(const std::vector<int>& v) {
-  // kernel, m, n, k, tile choice: one step for naive and coalesced, k / tile for tiled.
-  if (v.size() < 5 || v[0] != static_cast<int>(kernel_kind::tiled)) return 1;
-  launch_shape s;
-  s.k = v[3];
-  s.tile = tile_choices[std::clamp(v[4], 0, 2)];
-  return steps(s);
+  // One step for naive and coalesced, k / tile for tiled.
+  const launch_shape s = matmul_tiles_shape(v);
+  return s.kind == kernel_kind::tiled ? steps(s) : 1;
 }
 
 int reduction_tree_steps(const std::vector<int>& v) {
@@ -64,6 +61,24 @@ const std::vector<execution_model>& execution_models() {
        reduction_tree_steps},
   };
   return models;
+}
+
+std::vector<int> default_values(const execution_model& m) {
+  std::vector<int> v;
+  for (const model_parameter& p : m.parameters) v.push_back(p.value);
+  return v;
+}
+
+launch_shape matmul_tiles_shape(const std::vector<int>& values) {
+  std::vector<int> v = default_values(*find_model("matmul_tiles"));
+  for (std::size_t i = 0; i < std::min(v.size(), values.size()); ++i) v[i] = values[i];
+  launch_shape s;
+  s.kind = static_cast<kernel_kind>(std::clamp(v[0], 0, 2));
+  s.m = v[1];
+  s.n = v[2];
+  s.k = v[3];
+  s.tile = s.block_x = s.block_y = tile_choices[std::clamp(v[4], 0, 2)];
+  return s;
 }
 
 const execution_model* find_model(const std::string& id_or_workload) {

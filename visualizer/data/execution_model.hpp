@@ -75,6 +75,13 @@ struct cell_owner {
 };
 cell_owner owner_of(const launch_shape& s, int row, int col);
 
+/// The launch a matmul_tiles parameter vector describes (kernel, m, n, k, tile choice, in the registry's order);
+/// missing values take the registry's defaults. The explorer starts from these.
+launch_shape matmul_tiles_shape(const std::vector<int>& values);
+
+/// The registry's default values of a model's parameters, in order.
+std::vector<int> default_values(const execution_model& m);
+
 /// For the tiled kernel, at step @p step (0-based, step < steps(s)), the block (bx, by) holds in shared memory the
 /// rows [a_row0, a_row1) x columns [a_col0, a_col1) of A and rows [b_row0, b_row1) x columns [b_col0, b_col1) of B,
 /// clipped to the matrices (the rest of the tile is zero padding).

@@ -63,7 +63,7 @@ struct explorer_state {
   bool model_chosen = false;  ///< the learner picked one: the loaded workload no longer decides
   std::vector<int> reduction_values;  ///< reduction_tree's parameters (registry order)
   int reduction_step = 2;             ///< the last step shown (0-based; the screenshot's picture: step 3)
-  launch_shape shape{.m = 44, .n = 60, .k = 40, .block_x = 16, .block_y = 16, .tile = 16, .kind = kernel_kind::tiled};
+  launch_shape shape = matmul_tiles_shape({});  ///< the registry's defaults: 44 x 60 x 40, 16 x 16 tiles, tiled
   int pinned_row = 37, pinned_col = 50;  ///< set by a click; shown when the mouse is not over C
   int hover_row = -1, hover_col = -1;    ///< last frame's hovered cell (the text column is drawn before the picture)
   int step = 2;
@@ -556,10 +556,7 @@ std::vector<long long> reduction_input(int threads) {
 
 void draw_reduction_controls(explorer_state& st) {
   const execution_model& m = *find_model("reduction_tree");
-  if (st.reduction_values.size() != m.parameters.size()) {
-    st.reduction_values.clear();
-    for (const model_parameter& p : m.parameters) st.reduction_values.push_back(p.value);
-  }
+  if (st.reduction_values.size() != m.parameters.size()) st.reduction_values = default_values(m);
   ImGui::PushStyleColor(ImGuiCol_Text, style::text_dim);
   ImGui::TextWrapped("%s", m.description.c_str());
   ImGui::PopStyleColor();

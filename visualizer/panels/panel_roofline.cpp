@@ -142,7 +142,7 @@ void draw_roofline(app_state& app) {
   };
   std::vector<point> pts;
   std::vector<roof> roofs;
-  std::vector<std::string> missing, unplaced, beats;
+  std::vector<std::string> missing, unplaced, beats, untimed;
   bool has_cpu = false, has_real_gpu = false, has_cudacpu = false;
   const auto add_unique = [](std::vector<std::string>& v, const std::string& s) {
     if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
@@ -152,6 +152,9 @@ void draw_roofline(app_state& app) {
     int cpu_n = 0, gpu_n = 0;
     for (const std::string& n : names) {
       const record* r = find(f, wl, n, st.size);
+      if (r && !r->timed()) {
+        untimed.push_back(n + (r->status == "starter" ? ": not implemented yet" : ": wrong result"));
+      }
       if (!r || !r->timed()) continue;
       const roofline_point p = roofline_place(mc, *r);
       if (!(p.x > 0) || !(p.y > 0)) {  // nothing to place on log axes: no FLOP or no byte count
@@ -389,6 +392,12 @@ void draw_roofline(app_state& app) {
     std::string list;
     for (const std::string& u : unplaced) list += (list.empty() ? "" : ", ") + u;
     ImGui::TextColored(note_color, "Not on the chart (no FLOP or no byte count in the record): %s.", list.c_str());
+    ImGui::Spacing();
+  }
+  if (!untimed.empty()) {
+    std::string list;
+    for (const std::string& u : untimed) list += (list.empty() ? "" : "; ") + u;
+    ImGui::TextColored(note_color, "Not timed, so not on the chart: %s.", list.c_str());
     ImGui::Spacing();
   }
   if (has_cudacpu) {
