@@ -25,7 +25,9 @@ std::function<ws_perf::timed_work()> reduce_case(std::string version) {
     auto in = ws_perf::random_device_buffer<float>(static_cast<std::size_t>(n), 1);
     auto out = ws_perf::device_output<float>(1);
     auto workspace = std::make_shared<ws::device_buffer<unsigned char>>(lab05::reduce_workspace_bytes(version, n));
-    return {[=] { lab05::launch_reduce_sum(version, in->data(), out->data(), n, workspace->data(), workspace->size()); },
+    return {[=] {
+              lab05::launch_reduce_sum(version, in->data(), out->data(), n, workspace->data(), workspace->size());
+            },
             out};
   };
 }

@@ -5,11 +5,12 @@
 /// Built against labs/ and solutions/ and for each backend (cmake/WsLab.cmake). The versions come from the lab's
 /// manifest (lab05_manifest.hpp, generated from lab.json). Sizes: 0, 1, 31, 32, 33, 1023 (around a warp and a
 /// block), 65537 (three levels of partial sums for the 256-element blocks), 2^20 - 3 (more elements than a full
-/// grid has threads, on any GPU of today) and, for the versions that loop, 2^22 + 1. Data is random and non-uniform; int32 results must be exact, float
-/// results within a tolerance that grows with n (ws/compare.hpp). Inputs are fenced by NaN (or -1 for int32), so a
-/// read past the end changes the answer; outputs start as NaN inside guard bands, and the workspace too is fenced,
-/// so a write past any of them fails. The cost on the CPU backend (fibers) is what bounds the big sizes: the [gpu]
-/// tests took 12 s there on a loaded 2-core machine, the [cpu] tests 0.1 s.
+/// grid has threads, on any GPU of today) and, for the versions that loop, 2^22 + 1. Data is random and
+/// non-uniform; int32 results must be exact, float results within a tolerance that grows with n (ws/compare.hpp).
+/// Inputs are fenced by NaN (or -1 for int32), so a read past the end changes the answer; outputs start as NaN
+/// inside guard bands, and the workspace too is fenced, so a write past any of them fails. The cost on the CPU
+/// backend (fibers) is what bounds the big sizes: the [gpu] tests took 12 s there on a loaded 2-core machine, the
+/// [cpu] tests 0.1 s.
 #include <catch2/catch.hpp>
 
 #include <cfloat>
