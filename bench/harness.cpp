@@ -313,6 +313,22 @@ std::string row_key(const nlohmann::ordered_json& r) {
 /// The reference's median per row of an earlier run (--append), for the "vs reference" note of "yours" rows.
 std::map<std::string, double> reference_medians;
 
+/// Identifies a row's yardstick: the first library row of the same workload, backend, shape, threads and dtype.
+std::string yardstick_key(const nlohmann::ordered_json& r) {
+  return r.value("workload", "") + "|" + r.value("backend", "") + "|" + r["shape"].dump() + "|" +
+         std::to_string(r.value("threads", 0)) + "|" + r.value("dtype", "");
+}
+
+/// The yardstick's median per yardstick_key: from an earlier run (--append) and this one's library rows.
+std::map<std::string, double> yardstick_medians;
+
+/// Remembers @p r's median as a yardstick when it is the first ok library row of its key.
+void note_yardstick(const nlohmann::ordered_json& r) {
+  const std::string impl = r.value("implementation", "");
+  if (impl == "yours" || impl == "reference" || r.value("status", "") != "ok") return;
+  yardstick_medians.try_emplace(yardstick_key(r), r.value("median_ms", 0.0));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -360,8 +376,8 @@ std::vector<shape> session::within_max(std::vector<shape> shapes) const {
 
 void session::heading(const std::string& text) {
   if (counting()) return;
-  std::printf("\n%s\n%-12s %-22s %-9s %3s %10s %9s %8s %7s  %s\n", text.c_str(), "shape", "version", "impl", "thr",
-              "ms", "GFLOP/s", "GB/s", "% roof", "check");
+  std::printf("\n%s\n%-12s %-22s %-9s %3s %10s %9s %8s %6s %7s  %s\n", text.c_str(), "shape", "version", "impl", "thr",
+              "ms", "GFLOP/s", "GB/s", "% lib", "% roof", "check");
   std::fflush(stdout);
 }
 
@@ -526,19 +542,27 @@ void session::measure(const version& v, const std::function<bool()>& check, cons
     const double gflops = s.flops / (stats.median_ms * 1e6), gbs = s.bytes / (stats.median_ms * 1e6);
     const double roof = roof_for(v);
     const double achieved = workload_.limit == roof::compute ? gflops : gbs;
-    char pct[16] = "-";
+    char pct[16] = "-", lib[16] = "-";
     if (roof > 0) std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * achieved / roof);
+    const auto record = nlohmann::ordered_json::parse(records_.back().dump(-1));
+    note_yardstick(record);
+    if (v.library.empty()) {
+      const auto yard = yardstick_medians.find(yardstick_key(record));
+      if (yard != yardstick_medians.end() && yard->second > 0) {
+        std::snprintf(lib, sizeof lib, "%.0f%%", 100.0 * yard->second / stats.median_ms);
+      }
+    }
     std::string vs;
     if (yours) {
-      const auto ref = reference_medians.find(row_key(nlohmann::ordered_json::parse(records_.back().dump(-1))));
+      const auto ref = reference_medians.find(row_key(record));
       if (ref != reference_medians.end() && ref->second > 0) {
         char text[48];
         std::snprintf(text, sizeof text, "  (%.2fx the reference's speed)", ref->second / stats.median_ms);
         vs = text;
       }
     }
-    std::printf("%-12s %-22s %-9s %3d %10.4f %9.2f %8.2f %7s  ok%s\n", s.label.c_str(), who.c_str(), impl.c_str(),
-                v.threads, stats.median_ms, gflops, gbs, pct, vs.c_str());
+    std::printf("%-12s %-22s %-9s %3d %10.4f %9.2f %8.2f %6s %7s  ok%s\n", s.label.c_str(), who.c_str(),
+                impl.c_str(), v.threads, stats.median_ms, gflops, gbs, lib, pct, vs.c_str());
     std::fflush(stdout);
   }
 }
@@ -596,6 +620,7 @@ int main(int argc, char* argv[]) {
         if (r.value("implementation", "") == "reference" && r.value("status", "") == "ok") {
           reference_medians[row_key(r)] = r.value("median_ms", 0.0);
         }
+        note_yardstick(r);
       }
     } else {
       pk = measure_peaks(opt, cores, device, !opt.cpu_only && gpu_backend == "cuda");

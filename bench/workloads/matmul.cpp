@@ -248,7 +248,8 @@ void run(bench::session& s) {
   const bool quick = s.opts().quick;
   const std::vector<bench::shape> cpu_shapes = quick ? std::vector<bench::shape>{square(128, 4)} : squares(2048, 4);
 
-  s.heading("CPU (FP32; % roof = share of the measured FMA peak on the same threads)");
+  s.heading("CPU (FP32; % lib = speed relative to OpenBLAS on the same threads; % roof = share of the measured FMA "
+            "peak)");
   if (reference_tree) {
     for (const int threads : cores > 1 ? std::vector<int>{1, cores} : std::vector<int>{1}) {
       measure_cpu(s, {.name = "sgemm", .library = "openblas", .threads = threads}, cpu_shapes,
@@ -274,7 +275,8 @@ void run(bench::session& s) {
     return real ? squares(4096, input_bytes) : std::vector<bench::shape>{square(256, input_bytes)};
   };
   const std::string backend(bench::gpu_backend);
-  s.heading(real ? "GPU (FP32 unless marked; % roof = share of the FP32 or the tensor-core peak)"
+  s.heading(real ? "GPU (FP32 unless marked; % lib = speed relative to cuBLAS, SGEMM or GemmEx; % roof = share of "
+                   "the FP32 or the tensor-core peak)"
                  : "GPU versions on the CPU backend (small N only: every CUDA thread is a fiber here)");
   if (reference_tree) {
     measure_gpu<float>(s, {.name = "sgemm", .library = "cublas", .backend = backend, .max_predicted_ms = 3000},

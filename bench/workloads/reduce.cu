@@ -142,8 +142,36 @@ void run(bench::session& s) {
   const std::vector<bench::shape> gpu_shapes =
       real ? big : std::vector<bench::shape>{sum_shape(std::int64_t{1} << (quick ? 16 : 20))};
   const std::string backend(bench::gpu_backend);
-  s.heading(real ? "GPU (% roof = share of the measured device read bandwidth)"
+  s.heading(real ? "GPU (% lib = speed relative to CUB; % roof = share of the measured device read bandwidth)"
                  : "GPU versions on the CPU backend (small n only: every CUDA thread is a fiber here)");
+  if (bench::tree == "solutions") {  // the yardsticks first: the versions' "% lib" compares with them
+#if WS_BENCH_HAVE_CUB
+    // CUB's device-wide sum: two calls, the first asks for its scratch size.
+    measure_device(s, {.name = "device_reduce_sum", .library = "cub", .backend = backend}, gpu_shapes,
+                   {[](const float* in, float* out, std::int64_t n, void* ws, std::size_t bytes) {
+                      WS_CUDA_CHECK(cub::DeviceReduce::Sum(ws, bytes, in, out, n));
+                    },
+                    [](std::int64_t n) {
+                      std::size_t bytes = 0;
+                      WS_CUDA_CHECK(cub::DeviceReduce::Sum(nullptr, bytes, static_cast<const float*>(nullptr),
+                                                           static_cast<float*>(nullptr), n));
+                      return bytes;
+                    }});
+#else
+    s.note("(no cub/cub.cuh for this backend: no CUB row)");
+#endif
+#if WS_BENCH_HAVE_THRUST
+    // thrust::reduce returns the sum to the host (it waits): the copy of the result back is in its time.
+    measure_device(s, {.name = "reduce", .library = "thrust", .backend = backend}, gpu_shapes,
+                   {[](const float* in, float* out, std::int64_t n, void*, std::size_t) {
+                      const float sum = thrust::reduce(thrust::device, in, in + n, 0.0f);
+                      WS_CUDA_CHECK(cudaMemcpy(out, &sum, sizeof sum, cudaMemcpyHostToDevice));
+                    },
+                    [](std::int64_t) { return std::size_t{0}; }});
+#else
+    s.note("(no thrust/reduce.h for this backend: no Thrust row)");
+#endif
+  }
   for (const std::string_view name : lab05::manifest::reduce_versions) {
     const std::string version(name);
     measure_device(s, {.name = version, .lab = "05", .backend = backend},
@@ -153,33 +181,6 @@ void run(bench::session& s) {
                     },
                     [version](std::int64_t n) { return lab05::reduce_workspace_bytes(version, n); }});
   }
-  if (bench::tree != "solutions") return;
-#if WS_BENCH_HAVE_CUB
-  // CUB's device-wide sum: two calls, the first asks for its scratch size.
-  measure_device(s, {.name = "device_reduce_sum", .library = "cub", .backend = backend}, gpu_shapes,
-                 {[](const float* in, float* out, std::int64_t n, void* ws, std::size_t bytes) {
-                    WS_CUDA_CHECK(cub::DeviceReduce::Sum(ws, bytes, in, out, n));
-                  },
-                  [](std::int64_t n) {
-                    std::size_t bytes = 0;
-                    WS_CUDA_CHECK(cub::DeviceReduce::Sum(nullptr, bytes, static_cast<const float*>(nullptr),
-                                                         static_cast<float*>(nullptr), n));
-                    return bytes;
-                  }});
-#else
-  s.note("(no cub/cub.cuh for this backend: no CUB row)");
-#endif
-#if WS_BENCH_HAVE_THRUST
-  // thrust::reduce returns the sum to the host (it waits): the copy of the result back is in its time.
-  measure_device(s, {.name = "reduce", .library = "thrust", .backend = backend}, gpu_shapes,
-                 {[](const float* in, float* out, std::int64_t n, void*, std::size_t) {
-                    const float sum = thrust::reduce(thrust::device, in, in + n, 0.0f);
-                    WS_CUDA_CHECK(cudaMemcpy(out, &sum, sizeof sum, cudaMemcpyHostToDevice));
-                  },
-                  [](std::int64_t) { return std::size_t{0}; }});
-#else
-  s.note("(no thrust/reduce.h for this backend: no Thrust row)");
-#endif
 }
 
 }  // namespace

@@ -149,8 +149,33 @@ void run(bench::session& s) {
   const std::vector<bench::shape> gpu_shapes =
       real ? big : std::vector<bench::shape>{scan_shape(std::int64_t{1} << (quick ? 16 : 20))};
   const std::string backend(bench::gpu_backend);
-  s.heading(real ? "GPU (% roof = share of the measured device read bandwidth)"
+  s.heading(real ? "GPU (% lib = speed relative to CUB; % roof = share of the measured device read bandwidth)"
                  : "GPU versions on the CPU backend (small n only: every CUDA thread is a fiber here)");
+  if (bench::tree == "solutions") {  // the yardsticks first: the versions' "% lib" compares with them
+#if WS_BENCH_HAVE_CUB
+    measure_device(s, {.name = "device_scan_inclusive_sum", .library = "cub", .backend = backend}, gpu_shapes,
+                   {[](const float* in, float* out, std::int64_t n, void* ws, std::size_t bytes) {
+                      WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(ws, bytes, in, out, n));
+                    },
+                    [](std::int64_t n) {
+                      std::size_t bytes = 0;
+                      WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, static_cast<const float*>(nullptr),
+                                                                  static_cast<float*>(nullptr), n));
+                      return bytes;
+                    }});
+#else
+    s.note("(no cub/cub.cuh for this backend: no CUB row)");
+#endif
+#if WS_BENCH_HAVE_THRUST
+    measure_device(s, {.name = "inclusive_scan", .library = "thrust", .backend = backend}, gpu_shapes,
+                   {[](const float* in, float* out, std::int64_t n, void*, std::size_t) {
+                      thrust::inclusive_scan(thrust::device, in, in + n, out);
+                    },
+                    [](std::int64_t) { return std::size_t{0}; }});
+#else
+    s.note("(no thrust/scan.h for this backend: no Thrust row)");
+#endif
+  }
   for (const std::string_view name : lab05::manifest::scan_versions) {
     const std::string version(name);
     measure_device(s, {.name = version, .lab = "05", .backend = backend}, gpu_shapes,
@@ -159,30 +184,6 @@ void run(bench::session& s) {
                     },
                     [version](std::int64_t n) { return lab05::scan_workspace_bytes(version, n); }});
   }
-  if (bench::tree != "solutions") return;
-#if WS_BENCH_HAVE_CUB
-  measure_device(s, {.name = "device_scan_inclusive_sum", .library = "cub", .backend = backend}, gpu_shapes,
-                 {[](const float* in, float* out, std::int64_t n, void* ws, std::size_t bytes) {
-                    WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(ws, bytes, in, out, n));
-                  },
-                  [](std::int64_t n) {
-                    std::size_t bytes = 0;
-                    WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, static_cast<const float*>(nullptr),
-                                                                static_cast<float*>(nullptr), n));
-                    return bytes;
-                  }});
-#else
-  s.note("(no cub/cub.cuh for this backend: no CUB row)");
-#endif
-#if WS_BENCH_HAVE_THRUST
-  measure_device(s, {.name = "inclusive_scan", .library = "thrust", .backend = backend}, gpu_shapes,
-                 {[](const float* in, float* out, std::int64_t n, void*, std::size_t) {
-                    thrust::inclusive_scan(thrust::device, in, in + n, out);
-                  },
-                  [](std::int64_t) { return std::size_t{0}; }});
-#else
-  s.note("(no thrust/scan.h for this backend: no Thrust row)");
-#endif
 }
 
 }  // namespace

@@ -78,7 +78,8 @@ void run(bench::session& s) {
   add_shapes(gpu_shapes, 16, gpu_top, true);
 
   // --- CPU -----------------------------------------------------------------------------------------------------
-  s.heading("CPU (% roof = share of the measured read bandwidth on the same threads)");
+  s.heading("CPU (% lib = speed relative to OpenBLAS's saxpy on the same threads; % roof = share of the measured read "
+            "bandwidth)");
   const auto host_version = [&](const std::string& name, bool saxpy, const std::vector<bench::shape>& shapes) {
     const auto compute = [saxpy](const vectors& v, std::vector<float>& out, std::int64_t n) {
       if (saxpy) {
@@ -101,9 +102,6 @@ void run(bench::session& s) {
                                     [=] { return matches(saxpy ? v->saxpy : v->sum, *out); }};
               });
   };
-  host_version("vector_add_cpu", false, add_cpu);
-  host_version("saxpy_cpu", true, cpu_shapes);
-
 #if WS_BENCH_HAVE_OPENBLAS
   if (bench::tree == "solutions") {
     // cblas_saxpy works in place (y = alpha x + y): each timed run adds to y again, so the check re-runs once on
@@ -132,11 +130,14 @@ void run(bench::session& s) {
     }
   }
 #endif
+  host_version("vector_add_cpu", false, add_cpu);
+  host_version("saxpy_cpu", true, cpu_shapes);
+
   if (!s.gpu()) return;
 
   // --- GPU -----------------------------------------------------------------------------------------------------
   s.heading(bench::gpu_backend == "cuda"
-                ? "GPU (% roof = share of the measured device read bandwidth)"
+                ? "GPU (% lib = speed relative to cuBLAS's saxpy; % roof = share of the measured device read bandwidth)"
                 : "GPU versions on the CPU backend (small n only: every CUDA thread is a fiber here)");
   const auto device_version = [&](const std::string& name, const std::vector<bench::shape>& shapes, bool saxpy,
                                   const std::function<void(const float*, const float*, float*, int)>& launch) {
@@ -164,34 +165,6 @@ void run(bench::session& s) {
                                     [=] { return check_at(sh.m, *v, *dx, *dy, *dout); }};
               });
   };
-  device_version("vector_add", add_gpu, false, [](const float* x, const float* y, float* out, int n) {
-    lab01::launch_vector_add(x, y, out, n, block_size);
-  });
-  for (const std::string& version : saxpy_versions()) {
-    device_version("saxpy_" + version, gpu_shapes, true, [version](const float* x, const float* y, float* out, int n) {
-      lab01::launch_saxpy(version, alpha, x, y, out, n, block_size);
-    });
-  }
-
-  // The host wrapper: host pointers in and out, so the copies over PCIe are in the time (the events around it see
-  // the copies and the kernel on the default stream).
-  s.measure({.name = "saxpy_gpu+copies", .lab = "01", .backend = std::string(bench::gpu_backend)},
-            [&] {
-              const vectors v(check_n);
-              std::vector<float> out(v.x.size(), NAN);
-              lab01::saxpy_gpu(alpha, v.x.data(), v.y.data(), out.data(), static_cast<int>(check_n), block_size);
-              return matches(v.saxpy, out);
-            },
-            gpu_shapes, [](const bench::shape& sh) {
-              auto v = std::make_shared<vectors>(sh.m);
-              auto out = std::make_shared<std::vector<float>>(v->x.size(), NAN);
-              return bench::trial{[=] {
-                                    lab01::saxpy_gpu(alpha, v->x.data(), v->y.data(), out->data(),
-                                                     static_cast<int>(sh.m), block_size);
-                                  },
-                                  [=] { return matches(v->saxpy, *out); }};
-            });
-
 #if WS_BACKEND_CUDA
   if (bench::tree == "solutions") {
     // cuBLAS's SAXPY, in place like the CPU's: the check re-runs once on fresh y.
@@ -231,6 +204,34 @@ void run(bench::session& s) {
               });
   }
 #endif
+  device_version("vector_add", add_gpu, false, [](const float* x, const float* y, float* out, int n) {
+    lab01::launch_vector_add(x, y, out, n, block_size);
+  });
+  for (const std::string& version : saxpy_versions()) {
+    device_version("saxpy_" + version, gpu_shapes, true, [version](const float* x, const float* y, float* out, int n) {
+      lab01::launch_saxpy(version, alpha, x, y, out, n, block_size);
+    });
+  }
+
+  // The host wrapper: host pointers in and out, so the copies over PCIe are in the time (the events around it see
+  // the copies and the kernel on the default stream).
+  s.measure({.name = "saxpy_gpu+copies", .lab = "01", .backend = std::string(bench::gpu_backend)},
+            [&] {
+              const vectors v(check_n);
+              std::vector<float> out(v.x.size(), NAN);
+              lab01::saxpy_gpu(alpha, v.x.data(), v.y.data(), out.data(), static_cast<int>(check_n), block_size);
+              return matches(v.saxpy, out);
+            },
+            gpu_shapes, [](const bench::shape& sh) {
+              auto v = std::make_shared<vectors>(sh.m);
+              auto out = std::make_shared<std::vector<float>>(v->x.size(), NAN);
+              return bench::trial{[=] {
+                                    lab01::saxpy_gpu(alpha, v->x.data(), v->y.data(), out->data(),
+                                                     static_cast<int>(sh.m), block_size);
+                                  },
+                                  [=] { return matches(v->saxpy, *out); }};
+            });
+
 }
 
 }  // namespace
