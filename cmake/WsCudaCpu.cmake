@@ -9,6 +9,12 @@
 #   ws_link_cublas(<target> BACKEND <cuda|cudacpu>)
 #       cuBLAS for <target>: CUDA::cublas for cuda; for cudacpu the stand-in cublas_v2.h, which is header-only and
 #       comes with the runtime's include directory.
+#   ws_link_cccl(<target> BACKEND <cuda|cudacpu>)
+#       Thrust and CUB for <target>: nvcc brings both for cuda. For cudacpu, CUB is the stand-in (cub/, with the
+#       runtime's headers) and Thrust runs on its CPP device system, from WS_CCCL_INCLUDE_DIR: the CUDA Toolkit's
+#       CCCL headers where a toolkit is installed, else Debian's libthrust-dev (./course setup installs it). They come
+#       AFTER the stand-in headers: CCCL includes <cuda_runtime_api.h>, which must be ours, and its own cub/ must never
+#       be picked up.
 #
 # WS_BACKENDS lists the backends this build makes: always cudacpu, plus cuda when WS_HAVE_CUDA.
 #
@@ -47,6 +53,27 @@ function(ws_link_cublas target)
     target_link_libraries(${target} PUBLIC CUDA::cublas)
   elseif(NOT arg_BACKEND STREQUAL "cudacpu")
     message(FATAL_ERROR "ws_link_cublas(${target}): BACKEND must be cuda or cudacpu, not '${arg_BACKEND}'")
+  endif()
+endfunction()
+
+find_path(WS_CCCL_INCLUDE_DIR thrust/version.h
+          PATHS "$ENV{CUDA_PATH}/include/cccl" /usr/local/cuda/include/cccl /usr/local/cuda/include /usr/include
+          NO_DEFAULT_PATH DOC "Thrust's headers for the CPU backend (the toolkit's CCCL, or Debian's libthrust-dev)")
+
+function(ws_link_cccl target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND" "")
+  if(arg_BACKEND STREQUAL "cudacpu")
+    if(NOT WS_CCCL_INCLUDE_DIR)
+      message(FATAL_ERROR "${target} uses Thrust, whose headers were not found (neither the CUDA Toolkit's CCCL nor "
+                          "/usr/include/thrust): run ./course setup (it installs libthrust-dev)")
+    endif()
+    # -I/usr/include would break #include_next in the standard library: the compiler searches it anyway, last.
+    if(NOT WS_CCCL_INCLUDE_DIR STREQUAL "/usr/include")
+      target_include_directories(${target} SYSTEM AFTER PUBLIC "${WS_CCCL_INCLUDE_DIR}")
+    endif()
+    target_compile_definitions(${target} PUBLIC THRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP)
+  elseif(NOT arg_BACKEND STREQUAL "cuda")
+    message(FATAL_ERROR "ws_link_cccl(${target}): BACKEND must be cuda or cudacpu, not '${arg_BACKEND}'")
   endif()
 endfunction()
 

@@ -4,7 +4,7 @@
 # function reads it (string(JSON)) and makes everything else from it:
 #   "files"       the sources, compiled from each tree (labs/ = the learner's files, solutions/ = the reference)
 #   "libraries"   what they link: "openmp" (ws::openmp), "openblas" (ws::openblas), "cublas" (the real cuBLAS or the
-#                 CPU backend's stand-in), "cub" and "thrust" (headers: the toolkit's, or the CPU backend's)
+#                 CPU backend's stand-in), "cub" and "thrust" (ws_link_cccl: nvcc's, or the CPU backend's)
 #   "build"       options: "native_simd" (ws::cpu_kernel_flags: -O3 -march=native), "portable_test" (the solution
 #                 is also built and tested without -march=native: lab<NN>.solutions.portable)
 #   "versions"    group -> version names, generated into lab<NN>_manifest.hpp (lab<NN>::manifest::<group>_versions),
@@ -66,6 +66,7 @@ function(ws_add_lab id)
 
   set(link_libraries "")
   set(use_cublas OFF)
+  set(use_cccl OFF)
   foreach(library IN LISTS lab_libraries)
     if(library STREQUAL "openmp")
       list(APPEND link_libraries ws::openmp)
@@ -73,7 +74,9 @@ function(ws_add_lab id)
       list(APPEND link_libraries ws::openblas)
     elseif(library STREQUAL "cublas")
       set(use_cublas ON)
-    elseif(NOT library MATCHES "^(cub|thrust)$")  # headers: the toolkit's, or the CPU backend's stand-ins
+    elseif(library MATCHES "^(cub|thrust)$")
+      set(use_cccl ON)
+    else()
       message(FATAL_ERROR "${manifest}: unknown library \"${library}\" (known: openmp openblas cublas cub thrust)")
     endif()
   endforeach()
@@ -134,6 +137,9 @@ function(ws_add_lab id)
       target_link_libraries(${lib} PUBLIC ws::common_${backend})
       if(use_cublas)
         ws_link_cublas(${lib} BACKEND ${backend})
+      endif()
+      if(use_cccl)
+        ws_link_cccl(${lib} BACKEND ${backend})
       endif()
       add_executable(${lib}_tests "${test_source}")
       target_link_libraries(${lib}_tests PRIVATE ${lib} ws_test_main_${backend} Catch2::Catch2)

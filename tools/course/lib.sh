@@ -14,7 +14,7 @@ ws_die()   { ws_error "$*"; exit 1; }
 
 # Packages the course needs, Debian names. Keep in sync with what CMake finds.
 WS_PACKAGES=(g++ cmake ninja-build catch2 libboost-context-dev doxygen libopenblas-dev bubblewrap nlohmann-json3-dev
-             zlib1g-dev libimgui-dev libglfw3-dev libstb-dev xvfb xauth fonts-dejavu-core clang-14 libclang-rt-14-dev)
+             libthrust-dev zlib1g-dev libimgui-dev libglfw3-dev libstb-dev xvfb xauth fonts-dejavu-core clang-14 libclang-rt-14-dev)
 
 # Prints the packages of WS_PACKAGES that are not installed (empty when all are).
 ws_missing_packages() {
