@@ -205,14 +205,20 @@ cmd_nvcc_cpu() {
   local cxx="${CXX:-g++}"
   command -v "$cxx" >/dev/null || ws_die "$cxx is not installed (./course setup installs what the course needs)"
   # The runtime's stand-in headers come first, so even -I/usr/local/cuda/include cannot shadow cuda_runtime.h;
-  # the toolkit's CCCL (Thrust, CUB) comes last, built for the host with Thrust's C++ device system.
+  # the toolkit's CCCL (Thrust, libcu++) comes last, built for the host with Thrust's C++ device system.
   local flags=("-std=$std" "$opt")
   local d
   for d in "${_nvcc_cpu_includes[@]}"; do flags+=("-I$d"); done
   for d in "${_nvcc_cpu_defines[@]}"; do flags+=("-D$d"); done
   flags+=("${cxxflags[@]}" "${passed[@]}" "${check_flags[@]}")
+  # (Without a toolkit, Debian's libthrust-dev in /usr/include, which the compiler searches anyway; CUB is always
+  # the stand-in, whose headers come first.) The same choice as ws_link_cccl in cmake/WsCudaCpu.cmake.
   local cccl=/usr/local/cuda/include/cccl
-  [[ -d "$cccl" ]] && flags+=(-isystem "$cccl" -DTHRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP)
+  if [[ -d "$cccl" ]]; then
+    flags+=(-isystem "$cccl" -DTHRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP)
+  elif [[ -f /usr/include/thrust/version.h ]]; then
+    flags+=(-DTHRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP)
+  fi
 
   local work
   work=$(mktemp -d "${TMPDIR:-/tmp}/nvcc-cpu.XXXXXX") || ws_die "cannot create a temporary folder"
