@@ -45,6 +45,7 @@ std::string with_commas(std::int64_t v) {
 }
 
 std::string fmt_speedup(double s) {
+  if (s < 0.1) return fmt("%.2gx", s);  // 0.014x, not 0.0x: slower than the baseline still says by how much
   if (s < 10) return fmt("%.1fx", s);
   return group_thousands(fmt("%.0f", s)) + "x";
 }

@@ -30,7 +30,7 @@ std::string group_thousands(const std::string& digits);
 /// A whole number with thousands separated: 1234567 -> "1,234,567", -4096 -> "-4,096".
 std::string with_commas(std::int64_t v);
 
-/// "3.5x", "412x", "50,000x": whole numbers once the factor is large (the last digits are noise there), with
+/// "0.014x", "3.5x", "412x", "50,000x": whole numbers once the factor is large (the last digits are noise there), with
 /// thousands separated so a newcomer reads 183,329 and not 18,3329.
 std::string fmt_speedup(double s);
 

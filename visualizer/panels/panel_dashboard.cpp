@@ -284,6 +284,17 @@ void draw_dashboard(app_state& app) {
     }
   }
   {
+    // Rows faster than their measured memory roof allows: the compulsory-traffic model says they cannot be, unless
+    // caches serve part of the data (the problem fits in them).
+    std::string beats;
+    for (const std::size_t i : here) {
+      if (roofline_place(f.machine, *rec[i]).above_memory_roof) beats += (beats.empty() ? "" : ", ") + names[i];
+    }
+    if (!beats.empty()) {
+      ImGui::TextColored(note_color, "Above the measured memory bandwidth (%s): %s.", beats_model_label, beats.c_str());
+    }
+  }
+  {
     // Untimed rows: named here and in the table, never drawn as bars.
     std::string missing;
     for (const std::size_t i : here) {
@@ -373,6 +384,7 @@ void draw_dashboard(app_state& app) {
                                                       {s == 1 ? style::gpu : style::cpu}, groups, y,
                                                       ImVec2(w, bars_h), notes);
       ImDrawList* dl = ImGui::GetWindowDrawList();
+      std::vector<ImVec4> taken;  // label boxes drawn so far: a roof close to another puts its label beside it
       for (const roof_line& rl : side_roofs[s]) {
         const float ry = pr.to_screen(0.5, rl.value).y;
         for (float x = pr.min.x; x < pr.max.x; x += 9.0f) {
@@ -380,7 +392,11 @@ void draw_dashboard(app_state& app) {
         }
         // The label at the left end, on a backing so bars and the "38x" notes under it stay apart from it.
         const ImVec2 tw = ImGui::CalcTextSize(rl.label.c_str());
-        const ImVec2 at(pr.min.x + 6.0f, ry - tw.y - 1.0f);
+        ImVec2 at(pr.min.x + 6.0f, ry - tw.y - 1.0f);
+        for (const ImVec4& b : taken) {
+          if (at.y < b.w && b.y < at.y + tw.y && at.x < b.z) at.x = b.z + 14.0f;
+        }
+        taken.emplace_back(at.x, at.y, at.x + tw.x, at.y + tw.y);
         dl->AddRectFilled(ImVec2(at.x - 2.0f, at.y), ImVec2(at.x + tw.x + 2.0f, at.y + tw.y), IM_COL32(24, 24, 28, 210));
         dl->AddText(at, style::roof, rl.label.c_str());
       }
