@@ -47,8 +47,9 @@ std::vector<std::string> bench_workloads() {
   return out;
 }
 
-/// The one benchmark with a size limit option: `--max-n N` is an option of `./course bench matmul` only
-/// (tools/course/bench.sh); every other workload runs its own sizes.
+/// Whether the panel offers its "largest N" choices (256 to 2048, a matrix side) for @p workload: only for the
+/// square matmul, whose sizes they are. `./course bench` takes `--max-size N` for every workload (the main
+/// dimension), but a vector's n runs to 2^26, so other workloads get "quick" (small shapes, few repeats) instead.
 bool takes_max_n(const std::string& workload) { return workload == "matmul"; }
 
 /// What the panel keeps between frames; the runner lives as long as the app (its destructor cancels a run).
@@ -58,6 +59,7 @@ struct live_state {
   std::string ran;            ///< the workload of the records below
   int max_n_index = 1;  // 512: every version at 256 and 512 in well under a minute on a laptop
   bool cpu_only = true;
+  bool quick = false;         ///< `--quick`: small shapes and few repeats (a smoke test, not a measurement)
   bool started = false;       ///< a run was started in this session: its progress and message are worth showing
   std::string start_error;    ///< why start() refused
   std::vector<record> records;
@@ -114,6 +116,7 @@ std::vector<std::string> command_of(const app_state& app, const live_state& st) 
   if (takes_max_n(st.workload)) {
     argv.insert(argv.end(), {"--max-n", std::to_string(max_n_choices[st.max_n_index])});
   }
+  if (st.quick) argv.emplace_back("--quick");
   argv.emplace_back("--stream");
   return argv;
 }
@@ -172,6 +175,9 @@ void draw_controls(app_state& app, live_state& st) {
     ImGui::SetNextItemWidth(90.0f);
     ImGui::Combo("largest N", &st.max_n_index, max_n_names);
   }
+  ImGui::SameLine(0.0f, 24.0f);
+  ImGui::Checkbox("quick", &st.quick);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("--quick: small shapes and few repeats, a smoke test, not a measurement");
   ImGui::SameLine(0.0f, 24.0f);
   if (!gpu_available()) st.cpu_only = true;
   ImGui::BeginDisabled(!gpu_available());
