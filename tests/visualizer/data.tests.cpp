@@ -352,6 +352,19 @@ TEST_CASE("speedup is measured against the file's first single-thread CPU series
   const ws_viz::record& cub = *ws_viz::find(red, "reduce", "CUB DeviceReduce::Sum", {{"n", 1LL << 26}});
   CHECK_THAT(*ws_viz::speedup(red, cub), WithinRel(25.0 / 0.095, 1e-9));
   CHECK_FALSE(ws_viz::baseline_series(red, "softmax").has_value());  // GPU only: no CPU baseline
+
+  // A workload whose labs have no CPU code: the first single-thread CPU library row is the baseline.
+  ws_viz::results_file scan;
+  ws_viz::record lib = matmul_record("inclusive_scan", "cpu", "std", 4);
+  lib.workload = "scan";
+  lib.median_ms = 8.0;
+  ws_viz::record gpu_scan = matmul_record("blelloch", "cuda", "reference", 4);
+  gpu_scan.workload = "scan";
+  gpu_scan.median_ms = 0.5;
+  scan.records = {gpu_scan, lib};
+  ws_viz::name_series(scan);
+  CHECK(ws_viz::baseline_series(scan, "scan") == "std inclusive_scan (1 thread)");
+  CHECK_THAT(*ws_viz::speedup(scan, scan.records[0]), WithinRel(16.0, 1e-12));
 }
 
 TEST_CASE("percent of peak uses the matching peak, and none for the CPU backend", "[visualizer][data]") {

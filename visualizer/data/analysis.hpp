@@ -81,7 +81,8 @@ std::vector<std::string> series(const results_file& f, const std::string& worklo
 const record* find(const results_file& f, const std::string& workload, const std::string& name, const shape_t& size);
 
 /// The series speedups are measured against: the first timed single-thread CPU record of the course's code of
-/// @p workload in file order (whatever its version is called). Empty when the file has none.
+/// @p workload in file order (whatever its version is called); without one, the first timed single-thread CPU
+/// library record (e.g. std::inclusive_scan for a GPU-only lab). Empty when the file has neither.
 std::optional<std::string> baseline_series(const results_file& f, const std::string& workload);
 
 /// Speedup of @p r over the baseline series at the same shape: baseline_ms / r.median_ms. Empty when @p r is not
