@@ -137,8 +137,11 @@ class session {
   /// Prints a note under the table (e.g. why a group of rows is missing).
   void note(const std::string& text);
 
+  /// The command line of this run.
   [[nodiscard]] const options& opts() const { return opt_; }
+  /// The machine's peaks: measured by this run, or read from the document it appends to.
   [[nodiscard]] const peaks& machine_peaks() const { return peaks_; }
+  /// Hardware threads: what "all threads" means for a CPU version.
   [[nodiscard]] int cores() const { return cores_; }
   /// Whether device versions run (not --cpu-only).
   [[nodiscard]] bool gpu() const { return !opt_.cpu_only; }
@@ -172,10 +175,14 @@ class session {
   bool tty_ = false;
 };
 
-/// Shape helpers: a vector of @p n elements (shape {"n": n}, v1 m = n).
+/// A vector of @p n elements: shape {"n": n}, v1 m = n, label "2^k" when n is a power of two.
+/// @param n the length.
+/// @param flops useful FLOPs per run.
+/// @param bytes compulsory bytes per run.
 shape vector_shape(std::int64_t n, double flops, double bytes);
 
-/// "2^24" for a power of two, else the number.
+/// "2^24" for a power of two of at least 1024, else the number.
+/// @param n the size to name.
 std::string size_label(std::int64_t n);
 
 }  // namespace bench
