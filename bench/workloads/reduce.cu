@@ -23,7 +23,9 @@
 #include <cub/cub.cuh>
 #define WS_BENCH_HAVE_CUB 1
 #endif
-#if __has_include(<thrust/reduce.h>) && __has_include(<thrust/execution_policy.h>)
+// Thrust on a real GPU only: on the CPU backend a system Thrust (libthrust-dev) would pull in the toolkit's CUB
+// over the backend's stand-in.
+#if WS_BACKEND_CUDA && __has_include(<thrust/reduce.h>) && __has_include(<thrust/execution_policy.h>)
 #include <thrust/execution_policy.h>
 #include <thrust/reduce.h>
 #define WS_BENCH_HAVE_THRUST 1
@@ -169,7 +171,7 @@ void run(bench::session& s) {
                     },
                     [](std::int64_t) { return std::size_t{0}; }});
 #else
-    s.note("(no thrust/reduce.h for this backend: no Thrust row)");
+    s.note("(the CPU backend: no Thrust row)");
 #endif
   }
   for (const std::string_view name : lab05::manifest::reduce_versions) {

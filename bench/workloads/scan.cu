@@ -21,7 +21,9 @@
 #include <cub/cub.cuh>
 #define WS_BENCH_HAVE_CUB 1
 #endif
-#if __has_include(<thrust/scan.h>) && __has_include(<thrust/execution_policy.h>)
+// Thrust on a real GPU only: on the CPU backend a system Thrust (libthrust-dev) would pull in the toolkit's CUB
+// over the backend's stand-in.
+#if WS_BACKEND_CUDA && __has_include(<thrust/scan.h>) && __has_include(<thrust/execution_policy.h>)
 #include <thrust/execution_policy.h>
 #include <thrust/scan.h>
 #define WS_BENCH_HAVE_THRUST 1
@@ -173,7 +175,7 @@ void run(bench::session& s) {
                     },
                     [](std::int64_t) { return std::size_t{0}; }});
 #else
-    s.note("(no thrust/scan.h for this backend: no Thrust row)");
+    s.note("(the CPU backend: no Thrust row)");
 #endif
   }
   for (const std::string_view name : lab05::manifest::scan_versions) {
