@@ -4,13 +4,13 @@
 ///
 /// Built against labs/ and solutions/ and for each backend (cmake/WsLab.cmake). The versions come from the lab's
 /// manifest (lab05_manifest.hpp, generated from lab.json). Sizes: 0, 1, 31, 32, 33, 1023 (around a warp and a
-/// block), 65537 (three levels of partial sums for the 256-element blocks), 2^20 - 3 (more elements than a full
-/// grid has threads, on any GPU of today) and, for the versions that loop, 2^22 + 1. Data is random and
-/// non-uniform; int32 results must be exact, float results within a tolerance that grows with n (ws/compare.hpp).
-/// Inputs are fenced by NaN (or -1 for int32), so a read past the end changes the answer; outputs start as NaN
-/// inside guard bands, and the workspace too is fenced, so a write past any of them fails. The cost on the CPU
-/// backend (fibers) is what bounds the big sizes: the [gpu] tests took 12 s there on a loaded 2-core machine, the
-/// [cpu] tests 0.1 s.
+/// block) and 65537 for every version; 2^20 - 3 (more elements than a full grid has threads, on any GPU of today)
+/// and 2^22 + 1 for the versions whose threads loop and for the library calls; 2^18 + 3 (three levels of partial
+/// sums or tile sums) for the one-element-per-thread trees and tiled scans, in the exact int32 tests. Data is
+/// random and non-uniform; int32 results must be exact, float results within a tolerance that grows with n
+/// (ws/compare.hpp). Inputs are fenced by NaN (or -1 for int32), so a read past the end changes the answer; outputs
+/// start as NaN inside guard bands, and the workspace too is fenced, so a write past any of them fails. The cost on
+/// the CPU backend (fibers) is what bounds the big sizes: measured times are in the lab's README.
 #include <catch2/catch.hpp>
 
 #include <cfloat>
@@ -48,19 +48,35 @@ using lab05::manifest::sum_cpu_versions;
 
 constexpr std::int64_t BIG = (std::int64_t{1} << 20) - 3;
 
-/// The sizes every reduction and scan runs on.
-const std::vector<std::int64_t> sizes = {0, 1, 31, 32, 33, 1023, 65537, BIG};
-
-/// Four times BIG and more: only for the versions whose threads loop over many elements (a small grid on the CPU
-/// backend, so cheap there) and the library calls; the one-element-per-thread trees would take seconds of fibers.
+/// Four times BIG and more.
 constexpr std::int64_t LARGER = (std::int64_t{1} << 22) + 1;
 
-/// sizes, plus LARGER for the versions that loop.
-std::vector<std::int64_t> sizes_for(std::string_view version) {
+/// More than 512 tiles of 512 elements: three levels of tile sums in every reduce-then-scan, and of partial sums in
+/// the multi-level reductions.
+constexpr std::int64_t THREE_LEVELS = (std::int64_t{1} << 18) + 3;
+
+/// The sizes every reduction and scan runs on.
+const std::vector<std::int64_t> sizes = {0, 1, 31, 32, 33, 1023, 65537};
+
+/// Whether @p version has its threads loop over many elements (a grid of a few blocks per SM, so the large sizes
+/// cost little on the CPU backend), or is a library call.
+bool loops(std::string_view version) {
+  return version == "grid_stride" || version == "one_pass" || version == "cub_block" || version == "cub_device" ||
+         version == "thrust";
+}
+
+/// sizes, plus the large ones the version can afford on the CPU backend (whose fibers cost some hundred
+/// nanoseconds per thread and barrier, and ~30 times that under the memory checker): BIG and LARGER for the
+/// versions that loop; for the one-element-per-thread trees (and the scans' tiles) THREE_LEVELS, in the exact int32
+/// tests only (@p with_three_levels).
+std::vector<std::int64_t> sizes_for(std::string_view group, std::string_view version, bool with_three_levels) {
   std::vector<std::int64_t> s = sizes;
-  if (version == "grid_stride" || version == "one_pass" || version == "cub_block" || version == "cub_device" ||
-      version == "thrust") {
+  const bool looping = group == "reduce" ? loops(version) : version == "cub_device" || version == "thrust";
+  if (looping) {
+    s.push_back(BIG);
     s.push_back(LARGER);
+  } else if (with_three_levels) {
+    s.push_back(THREE_LEVELS);
   }
   return s;
 }
@@ -201,7 +217,7 @@ std::vector<float> special_rows(int cols) {
 
 TEST_CASE("every CPU sum matches the double-precision sum on every size", "[lab05][reduce][cpu]") {
   const auto version = GENERATE(from_range(sum_cpu_versions));
-  const auto n = GENERATE(from_range(sizes));
+  const auto n = GENERATE(0, 1, 31, 32, 33, 1023, 65537, BIG, LARGER);
   const std::string context = where(version, n);
   INFO(context);
   const auto x = random_floats(n, 1);
@@ -265,7 +281,7 @@ TEST_CASE("an unknown CPU sum version is rejected by name", "[lab05][reduce][cpu
 
 TEST_CASE("every GPU reduction sums int32 exactly on every size", "[lab05][reduce][gpu]") {
   const auto version = GENERATE(from_range(reduce_versions));
-  const auto n = GENERATE_COPY(from_range(sizes_for(version)));
+  const auto n = GENERATE_COPY(from_range(sizes_for("reduce", version, true)));
   const std::string context = where(version, n);
   INFO(context);
   const auto x = random_ints(n, 2);
@@ -289,7 +305,7 @@ TEST_CASE("every GPU reduction sums int32 exactly on every size", "[lab05][reduc
 
 TEST_CASE("every GPU reduction matches the double-precision sum on every size", "[lab05][reduce][gpu]") {
   const auto version = GENERATE(from_range(reduce_versions));
-  const auto n = GENERATE_COPY(from_range(sizes_for(version)));
+  const auto n = GENERATE_COPY(from_range(sizes_for("reduce", version, false)));
   const std::string context = where(version, n);
   INFO(context);
   const auto x = random_floats(n, 3);
@@ -344,7 +360,7 @@ TEST_CASE("every GPU reduction gives the same float sum on every run", "[lab05][
 
 TEST_CASE("every inclusive scan of int32 is exact on every size", "[lab05][scan][gpu]") {
   const auto version = GENERATE(from_range(scan_versions));
-  const auto n = GENERATE_COPY(from_range(version == "cub_block" ? sizes : sizes_for(version)));
+  const auto n = GENERATE_COPY(from_range(sizes_for("scan", version, true)));
   const std::string context = where(version, n);
   INFO(context);
   const auto x = random_ints(n, 6, -50, 50);
@@ -384,7 +400,7 @@ TEST_CASE("every inclusive scan of int32 is exact on every size", "[lab05][scan]
 TEST_CASE("every inclusive scan of floats matches the double-precision prefix sums on every size",
           "[lab05][scan][gpu]") {
   const auto version = GENERATE(from_range(scan_versions));
-  const auto n = GENERATE_COPY(from_range(version == "cub_block" ? sizes : sizes_for(version)));
+  const auto n = GENERATE_COPY(from_range(sizes_for("scan", version, false)));
   const std::string context = where(version, n);
   INFO(context);
   const auto x = random_floats(n, 7);
