@@ -486,6 +486,9 @@ void session::measure(const version& v, const std::function<bool()>& check, cons
     why = std::string(" (") + e.what() + ")";
   }
   if (!ok) {
+    // A launch error the version left behind must not be blamed on the next one (a sticky error, e.g. an illegal
+    // address on a real GPU, still ends every later device row: the message then names it).
+    if (v.backend != "cpu") static_cast<void>(cudaGetLastError());
     const std::string advice = yours ? ": run ./course check " + v.lab
                                      : ": the " + impl + " version is broken here, please report it";
     untimed("wrong", "wrong result, not timed" + advice + why);
@@ -530,6 +533,7 @@ void session::measure(const version& v, const std::function<bool()>& check, cons
     }
     clear();
     if (!correct) {
+      if (v.backend != "cpu") static_cast<void>(cudaGetLastError());
       // Right on the check shape, wrong here: the time of a wrong result means nothing.
       add_record(v, s, "wrong", 0, 0, 0, 0, false);
       std::printf("%-12s %-22s %-9s %3d  wrong result at this size, not timed%s%s\n", s.label.c_str(), who.c_str(),
