@@ -117,9 +117,9 @@ __global__ void softmax_kernel_block_per_row(const float* x, float* y, int cols)
   for (int j = static_cast<int>(threadIdx.x); j < cols; j += SOFTMAX_BLOCK) {
     row_y[j] = exp_shifted(row_x[j], m) / s;
   }
-  // STARTER: (void)scratch;
   // STARTER: for (int j = static_cast<int>(threadIdx.x); j < cols; j += SOFTMAX_BLOCK) {
-  // STARTER:   row_y[j] = expf(row_x[j]);
+  // STARTER:   scratch[threadIdx.x] = expf(row_x[j]);
+  // STARTER:   row_y[j] = scratch[threadIdx.x];
   // STARTER: }
   // END SOLUTION
 }
@@ -169,9 +169,9 @@ __global__ void softmax_kernel_warp_per_row(const float* x, float* y, int rows, 
   for (int j = lane; j < cols; j += SOFTMAX_WARP) {
     row_y[j] = exp_shifted(row_x[j], m) / s;
   }
-  // STARTER: (void)lane;
-  // STARTER: (void)row_x;
-  // STARTER: (void)row_y;
+  // STARTER: for (int j = lane; j < cols; j += SOFTMAX_WARP) {
+  // STARTER:   row_y[j] = expf(row_x[j]);
+  // STARTER: }
   // END SOLUTION
 }
 
