@@ -20,9 +20,11 @@ add_library(ws::openmp ALIAS ws_openmp)
 option(WS_NATIVE_SIMD "Compile the CPU matmul kernels for this machine's vector instructions (-march=native)" ON)
 check_cxx_compiler_flag(-march=native WS_COMPILER_HAS_MARCH_NATIVE)
 add_library(ws_cpu_kernel_flags INTERFACE)
-target_compile_options(ws_cpu_kernel_flags INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3>)
+# C++ only: a lab that also has .cu files (lab 05) must not hand g++'s flags to nvcc (which warns about -O3 and would
+# pass -march=native to the host compiler behind the GPU code's back).
+target_compile_options(ws_cpu_kernel_flags INTERFACE $<$<AND:$<CONFIG:Release,RelWithDebInfo>,$<COMPILE_LANGUAGE:CXX>>:-O3>)
 if(WS_NATIVE_SIMD AND WS_COMPILER_HAS_MARCH_NATIVE)
-  target_compile_options(ws_cpu_kernel_flags INTERFACE -march=native)
+  target_compile_options(ws_cpu_kernel_flags INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
 endif()
 add_library(ws::cpu_kernel_flags ALIAS ws_cpu_kernel_flags)
 
