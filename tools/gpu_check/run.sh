@@ -36,7 +36,9 @@ start_all=$(date +%s)
 summary="$out/summary.txt"
 failed=0
 # The benchmark workloads, in the order they run: each is bench/workloads/<name>.cpp or .cu (docs/bench_results.md).
-bench_workloads=(vector_add matmul reduce scan softmax)
+# (The registry is that folder: no list to keep here.)
+mapfile -t bench_workloads < <(cd "$(dirname "$0")/../../bench/workloads" && ls -- *.cpp *.cu 2>/dev/null |
+                               sed -E 's/\.(cpp|cu)$//' | sort -u)
 rm -f "$out"/{summary.txt,build.log,tests.log,tests-junit.xml,bench.log,sanitizer.log} "$out"/bench-*.json
 
 say() { printf '%s\n' "$*" | tee -a "$summary"; }
