@@ -2,7 +2,6 @@
 /// @brief The Catch2 XML reader (tools/test_report/test_report.hpp) on reports captured from lab 01's test binaries
 /// (data/: the solution passing, the starter failing, the cuda binary without a GPU), on every cut of a report (what
 /// a crash leaves), and on hostile XML: entities, fake closing tags, huge text, NULs, deep nesting, garbage.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <chrono>
