@@ -456,7 +456,7 @@ TEST_CASE("the roofline never draws a point above a measured memory roof unless 
   for (const std::string backend : {"cpu", "cuda"}) {
     const double bw = backend == "cpu" ? 20.0 : 3000.0;
     for (const double ai : {0.0625, 0.25, 1.0, 4.0, 16.0}) {
-      for (const double fraction : {0.01, 0.5, 0.999, 1.0, 1.001, 3.0}) {
+      for (const double fraction : {0.01, 0.5, 0.999, 1.0, 1.001, 1.04, 1.06, 3.0}) {
         ws_viz::record r;
         r.workload = "w";
         r.backend = backend;
@@ -469,9 +469,9 @@ TEST_CASE("the roofline never draws a point above a measured memory roof unless 
         const ws_viz::roofline_point p = ws_viz::roofline_place(m, r);
         INFO(backend << " ai " << ai << " at " << fraction << " of the bandwidth");
         CHECK_THAT(p.x, WithinRel(ai, 1e-12));
-        if (r.gbps <= bw) {
-          CHECK_FALSE(p.above_memory_roof);
-          CHECK(p.y <= bw * p.x * (1 + 1e-9));  // on or under the sloped roof at its own x
+        if (r.gbps <= bw) CHECK(p.y <= bw * p.x * (1 + 1e-9));  // on or under the sloped roof at its own x
+        if (r.gbps <= bw * (1 + ws_viz::roof_noise)) {
+          CHECK_FALSE(p.above_memory_roof);  // within the two measurements' noise: at the roof
         } else {
           CHECK(p.above_memory_roof);  // the panel labels it ws_viz::beats_model_label
         }

@@ -13,8 +13,6 @@ bool same_problem(const record& a, const record& b) { return a.workload == b.wor
 
 bool is_tensor_dtype(const record& r) { return r.dtype == "f16" || r.dtype == "bf16"; }
 
-/// Tolerance for "above a roof": a point exactly on it (gbps == bandwidth, rounded in the file) stays under.
-constexpr double above_tolerance = 1e-9;
 
 }  // namespace
 
@@ -269,8 +267,8 @@ roofline_point roofline_place(const machine_info& m, const record& r) {
   const std::optional<double> peak = peak_gflops(m, r);
   if (mem.gbs && p.x > 0) p.roof_y = *mem.gbs * p.x;
   if (peak) p.roof_y = p.roof_y ? std::min(*p.roof_y, *peak) : *peak;
-  if (mem.gbs && p.x > 0 && p.y > 0) p.above_memory_roof = p.y > *mem.gbs * p.x * (1 + above_tolerance);
-  if (peak && p.y > 0) p.above_peak = p.y > *peak * (1 + above_tolerance);
+  if (mem.gbs && p.x > 0 && p.y > 0) p.above_memory_roof = p.y > *mem.gbs * p.x * (1 + roof_noise);
+  if (peak && p.y > 0) p.above_peak = p.y > *peak * (1 + roof_noise);
   return p;
 }
 

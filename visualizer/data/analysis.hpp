@@ -20,6 +20,11 @@ namespace ws_viz {
 /// read once from memory, so only caches (data reused from a cache instead of memory) can put a point there.
 inline constexpr const char* beats_model_label = "beats the model: caches";
 
+/// How far above a roof a point must be to count as above it: the roof and the point are both measurements (the
+/// bench's bandwidth loop and the version's own run, a few percent apart from run to run), so a version that reads
+/// at the measured bandwidth (a well-made sum at 100%, 101%) is "at the roof", not "beating the model".
+inline constexpr double roof_noise = 0.05;
+
 /// True for records that ran on a GPU or on the CPU backend standing in for one (backend "cuda" or "cudacpu").
 bool is_gpu(const record& r);
 
@@ -138,8 +143,8 @@ std::optional<double> percent_of_roof(const machine_info& m, const record& r, me
 struct roofline_point {
   double x = 0, y = 0;
   std::optional<double> roof_y;  ///< min(peak, bandwidth * x) with the roofs known (one alone when only one is)
-  bool above_memory_roof = false;  ///< y > bandwidth * x, i.e. r.gbps > bandwidth: labelled beats_model_label
-  bool above_peak = false;         ///< y > the compute peak (a measurement problem, said so)
+  bool above_memory_roof = false;  ///< r.gbps > bandwidth * (1 + roof_noise): labelled beats_model_label
+  bool above_peak = false;         ///< y > the compute peak * (1 + roof_noise) (a measurement problem, said so)
 };
 
 /// The record's place (untimed records and intensity 0 give x = 0 or y = 0: nothing to draw on log axes).
