@@ -28,14 +28,15 @@ bench_workloads() {
   done | sort -s -k1,1 | cut -f2-
 }
 
-# bench_labs NAME: the numbers of the labs whose lab.json lists workload NAME (their "workloads" field).
+# bench_labs BUILD NAME: the numbers of the labs whose lab.json lists workload NAME, as CMake read them
+# (BUILD/bench/workload_labs.txt, written by bench/CMakeLists.txt: "<workload> <NN>..." a line).
 bench_labs() {
-  local manifest dir
-  for manifest in "$WS_ROOT"/solutions/[0-9][0-9]_*/lab.json; do
-    grep -qE "\"workloads\"[^]]*\"$1\"" "$manifest" || continue
-    dir=$(basename "$(dirname "$manifest")")
-    printf '%s\n' "${dir%%_*}"
-  done
+  local line
+  [[ -f "$1/bench/workload_labs.txt" ]] || return 0
+  while read -r -a line; do
+    [[ ${line[0]:-} == "$2" ]] && printf '%s\n' "${line[@]:1}"
+  done <"$1/bench/workload_labs.txt"
+  return 0
 }
 
 cmd_bench() {
@@ -86,7 +87,7 @@ cmd_bench() {
   fi
 
   if ! grep -q "^build bench/bench_${name}_solutions_cudacpu:" "$build/build.ninja" 2>/dev/null; then
-    ws_die "bench_${name} is not in this build: the labs it times ($(bench_labs "$name" | tr '\n' ' ')) are not" \
+    ws_die "bench_${name} is not in this build: the labs it times ($(bench_labs "$build" "$name" | tr '\n' ' ')) are not" \
       "configured yet (cmake's output in build/.configure-$preset.log says why)"
   fi
 
@@ -115,7 +116,7 @@ cmd_bench() {
 
   # Which of the workload's labs are still the pristine starter (not timed: "yours: not implemented yet").
   local starters=() nn
-  for nn in $(bench_labs "$name"); do
+  for nn in $(bench_labs "$build" "$name"); do
     "$build/tools/make_starters/make_starters" --root "$WS_ROOT" --check --lab "$nn" >/dev/null 2>&1 &&
       starters+=("$nn")
   done
@@ -147,7 +148,7 @@ cmd_bench() {
     printf '\nyours: not timed (WS_BENCH_REFERENCE_ONLY=1: the reference and the libraries only)\n'
   else
     printf '\nyours: not timed: your code in labs/ does not compile (the first error below; ./course check %s says more)\n' \
-      "$(bench_labs "$name" | head -n 1)"
+      "$(bench_labs "$build" "$name" | head -n 1)"
     grep -E -A8 -m1 ': error|error:' "$labs_log" || tail -n 15 "$labs_log"
   fi
   [[ -n "$json" ]] && { mkdir -p "$(dirname "$json")" && cp "$out" "$json" && ws_info "Wrote $json"; }
