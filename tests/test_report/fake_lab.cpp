@@ -4,8 +4,7 @@
 ///   pass, fail (two failed checks with INFO), crash (SIGSEGV), exit (_exit(3) in the middle: a cut report), hang,
 ///   skip (exit 77 before Catch2 starts, as a cuda binary without a GPU), asan (an AddressSanitizer report on stderr,
 ///   then exit 1, as ASan does), cudacpu (the CPU backend's error line and a failed check), print (raw XML on stdout).
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include <catch2/catch.hpp>  // its implementation: ws_catch_impl (tests/support/catch_impl.cpp)
 
 #include <unistd.h>
 
@@ -13,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "support/catch_run.hpp"
 
 namespace {
 
@@ -66,5 +67,5 @@ int main(int argc, char* argv[]) {
     std::printf("SKIPPED: no usable CUDA device (a stand-in)\n");
     return 77;
   }
-  return Catch::Session().run(argc, argv);
+  return ws_test::run_catch(argc, argv);
 }
