@@ -165,33 +165,6 @@ __global__ void scan_kernel_cub_block(const T* in, T* out, std::int64_t n, const
 // ---------------------------------------------------------------------------------------------------------------
 // Launchers
 
-namespace detail {
-
-/// Hands Thrust the caller's workspace instead of letting it cudaMalloc; throws if its request would not fit.
-class scan_scratch_allocator {
- public:
-  using value_type = char;
-  scan_scratch_allocator(void* workspace, std::size_t bytes)
-      : base_(static_cast<char*>(workspace)), bytes_(bytes) {}
-  char* allocate(std::ptrdiff_t count) {
-    const std::size_t start = (used_ + 255) / 256 * 256;
-    if (count < 0 || start + static_cast<std::size_t>(count) > bytes_) {
-      throw std::runtime_error("lab05: thrust asked for " + std::to_string(count) + " bytes of scratch, " +
-                               std::to_string(bytes_ - std::min(bytes_, start)) + " are left in the workspace");
-    }
-    used_ = start + static_cast<std::size_t>(count);
-    return base_ + start;
-  }
-  void deallocate(char*, std::size_t) {}
-
- private:
-  char* base_;
-  std::size_t bytes_;
-  std::size_t used_ = 0;
-};
-
-}  // namespace detail
-
 namespace {
 
 constexpr std::size_t ELEM = sizeof(float);  // float and int alike
@@ -277,7 +250,7 @@ void launch_inclusive_scan_impl(std::string_view version, const T* in, T* out, s
   } else if (version == "cub_device") {
     // TODO(lab05): one call to cub::DeviceScan::InclusiveSum with our workspace as its temporary storage, checked with WS_CUDA_CHECK
   } else {
-    detail::scan_scratch_allocator scratch(workspace, workspace_bytes);
+    detail::thrust_workspace_allocator scratch(workspace, workspace_bytes);
     // TODO(lab05): thrust::inclusive_scan over [in, in + n) into out, with the policy thrust::device(scratch)
     (void)scratch;
   }

@@ -290,34 +290,6 @@ __global__ void reduce_kernel_cub_block(const T* in, T* out, std::int64_t n) {
 // writes *out. The partials ping-pong between two regions of the workspace. grid_stride and cub_block use two
 // levels; one_pass one launch.
 
-namespace detail {
-
-/// A Thrust allocator that hands out the caller's workspace and never calls cudaMalloc: Thrust asks it for its
-/// scratch, and it throws if that would not fit (the workspace size promised too little).
-class reduce_scratch_allocator {
- public:
-  using value_type = char;
-  reduce_scratch_allocator(void* workspace, std::size_t bytes)
-      : base_(static_cast<char*>(workspace)), bytes_(bytes) {}
-  char* allocate(std::ptrdiff_t count) {
-    const std::size_t start = (used_ + 255) / 256 * 256;
-    if (count < 0 || start + static_cast<std::size_t>(count) > bytes_) {
-      throw std::runtime_error("lab05: thrust asked for " + std::to_string(count) + " bytes of scratch, " +
-                               std::to_string(bytes_ - std::min(bytes_, start)) + " are left in the workspace");
-    }
-    used_ = start + static_cast<std::size_t>(count);
-    return base_ + start;
-  }
-  void deallocate(char*, std::size_t) {}
-
- private:
-  char* base_;
-  std::size_t bytes_;
-  std::size_t used_ = 0;
-};
-
-}  // namespace detail
-
 namespace {
 
 /// Bytes per workspace element (float and int alike).
@@ -451,7 +423,7 @@ void launch_cub_device(const T* in, T* out, std::int64_t n, void* workspace, std
 
 template <class T>
 void launch_thrust(const T* in, T* out, std::int64_t n, void* workspace, std::size_t workspace_bytes) {
-  detail::reduce_scratch_allocator scratch(workspace, workspace_bytes);
+  detail::thrust_workspace_allocator scratch(workspace, workspace_bytes);
   // BEGIN SOLUTION: thrust::reduce over [in, in + n) with the policy thrust::device(scratch), so that Thrust takes its scratch from our workspace; it returns the sum to the host: how does it get to *out on the device?
   const T sum = thrust::reduce(thrust::device(scratch), in, in + n, T(0));
   WS_CUDA_CHECK(cudaMemcpy(out, &sum, sizeof(T), cudaMemcpyHostToDevice));

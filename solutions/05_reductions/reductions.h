@@ -12,8 +12,11 @@
 /// throws std::invalid_argument naming it.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 /// Lab 05: reductions, scans and softmax.
@@ -139,5 +142,36 @@ void launch_softmax_rows(std::string_view version, const float* x, float* y, int
 /// @throws std::invalid_argument for a negative size.
 /// @throws ws::cuda_error when a launch is rejected.
 void launch_logsumexp_rows(const float* x, float* out, int rows, int cols);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared by reduce.cu and scan.cu
+
+namespace detail {
+
+/// A Thrust allocator that hands out the caller's workspace and never calls cudaMalloc: Thrust asks it for its
+/// scratch, and it throws if that would not fit (the workspace size promised too little).
+class thrust_workspace_allocator {
+ public:
+  using value_type = char;
+  thrust_workspace_allocator(void* workspace, std::size_t bytes)
+      : base_(static_cast<char*>(workspace)), bytes_(bytes) {}
+  char* allocate(std::ptrdiff_t count) {
+    const std::size_t start = (used_ + 255) / 256 * 256;
+    if (count < 0 || start + static_cast<std::size_t>(count) > bytes_) {
+      throw std::runtime_error("lab05: thrust asked for " + std::to_string(count) + " bytes of scratch, " +
+                               std::to_string(bytes_ - std::min(bytes_, start)) + " are left in the workspace");
+    }
+    used_ = start + static_cast<std::size_t>(count);
+    return base_ + start;
+  }
+  void deallocate(char*, std::size_t) {}
+
+ private:
+  char* base_;
+  std::size_t bytes_;
+  std::size_t used_ = 0;
+};
+
+}  // namespace detail
 
 }  // namespace lab05
