@@ -18,7 +18,7 @@
 ///   cudaMallocHost. A host pointer, freed memory or a too small allocation is reported with the caller's file:line
 ///   and gives `CUBLAS_STATUS_INVALID_VALUE` (a GPU would fault later instead). A misuse is reported on stderr as
 ///   `cudacpu: error: FILE:LINE: ...` unless `WS_CPU_QUIET=1`; real cuBLAS only returns the status. The GEMMs take
-///   a last defaulted parameter (`WS_CUDACPU_WHERE`, the caller's `std::source_location`) for that FILE:LINE.
+///   a last defaulted parameter (`WS_CUDACPU_WHERE`, the caller's `::cudacpu::source_location`) for that FILE:LINE.
 /// - **Streams**: the runtime runs every launch and copy synchronously in issue order, and so does a GEMM, when it
 ///   is called: it sees everything issued before it, on any stream, and is complete before the next call. That is
 ///   the order the handle's stream (`cublasSetStream`) gives on a GPU. After a kernel failed (a sticky error) a GEMM
@@ -40,7 +40,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <source_location>
+#include "cudacpu/source_location.h"
 #include <vector>
 
 #include "cuda_runtime.h"
@@ -210,9 +210,9 @@ inline const char* status_name(cublasStatus_t s) {
 }
 
 /// Reports a misuse at the caller's line (unless WS_CPU_QUIET=1) and returns @p status.
-inline cublasStatus_t fail(cublasStatus_t status, const std::source_location& where, const char* fmt, ...)
+inline cublasStatus_t fail(cublasStatus_t status, const ::cudacpu::source_location& where, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
-inline cublasStatus_t fail(cublasStatus_t status, const std::source_location& where, const char* fmt, ...) {
+inline cublasStatus_t fail(cublasStatus_t status, const ::cudacpu::source_location& where, const char* fmt, ...) {
   if (!cudacpu::detail::quiet()) {
     char msg[1024];
     va_list ap;
@@ -225,7 +225,7 @@ inline cublasStatus_t fail(cublasStatus_t status, const std::source_location& wh
 }
 
 /// NOT_INITIALIZED for a null handle (reported), else SUCCESS.
-inline cublasStatus_t check_handle(const char* api, cublasHandle_t handle, const std::source_location& where) {
+inline cublasStatus_t check_handle(const char* api, cublasHandle_t handle, const ::cudacpu::source_location& where) {
   if (handle != nullptr) return CUBLAS_STATUS_SUCCESS;
   return fail(CUBLAS_STATUS_NOT_INITIALIZED, where, "%s: the handle is null; create one with cublasCreate", api);
 }
@@ -287,7 +287,7 @@ constexpr bool valid_op(cublasOperation_t op) {
 
 /// The argument checks of cuBLAS's GEMMs, in its order; reports the first violation.
 inline cublasStatus_t check_gemm_args(cublasHandle_t handle, const gemm_call& g, const void* alpha, const void* beta,
-                                      const std::source_location& where) {
+                                      const ::cudacpu::source_location& where) {
   if (const cublasStatus_t s = check_handle(g.api, handle, where); s != CUBLAS_STATUS_SUCCESS) return s;
   const cublasStatus_t bad = CUBLAS_STATUS_INVALID_VALUE;
   if (!valid_op(g.transa))
@@ -328,7 +328,7 @@ constexpr std::size_t matrix_bytes(int rows, int cols, int ld, elem e) {
 /// Reads a scalar (alpha or beta) of type @p scale from host or device memory, checking a device pointer.
 template <class Acc>
 inline bool read_scalar(const gemm_call& g, cublasHandle_t handle, const char* role, const void* p, elem scale,
-                        Acc* out, const std::source_location& where) {
+                        Acc* out, const ::cudacpu::source_location& where) {
   if (handle->pointer_mode == CUBLAS_POINTER_MODE_DEVICE &&
       !cudacpu::detail::check_device_range(g.api, role, p, elem_size(scale),
                                            "in CUBLAS_POINTER_MODE_DEVICE it must be device memory; returns "
@@ -392,7 +392,7 @@ inline void gemm_compute(const gemm_call& g, Acc alpha, Acc beta) {
 /// The whole GEMM after the type checks: arguments, scalars, sticky error, memory, then the computation.
 template <class Acc>
 inline cublasStatus_t gemm(cublasHandle_t handle, const gemm_call& g, const void* alpha, const void* beta,
-                           elem scale, const std::source_location& where) {
+                           elem scale, const ::cudacpu::source_location& where) {
   // Counted by the runtime's work watch (cudacpu::begin_work_watch), which also lifts its protection of device
   // memory from host code while the GEMM reads and writes it.
   const cudacpu::detail::device_work work(cudacpu::detail::work_kind::library);

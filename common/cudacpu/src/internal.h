@@ -4,7 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <source_location>
+#include "cudacpu/source_location.h"
 
 #include "cudacpu/api.h"
 #include "cudacpu/types.h"
@@ -37,14 +37,14 @@ struct mem_lookup {
   std::uintptr_t base = 0;                                                           ///< start of the range
   std::size_t size = 0;                                                              ///< bytes
   mem_kind kind = mem_kind::device;                                                  ///< kind of range
-  std::source_location allocated;  ///< where it was allocated
-  std::source_location freed_at;   ///< where it was freed (status freed)
+  ::cudacpu::source_location allocated;  ///< where it was allocated
+  ::cudacpu::source_location freed_at;   ///< where it was freed (status freed)
 };
 /// Finds the live (or, failing that, freed) range containing `p`. `allow_end`: one past the end counts too (for
 /// kernel arguments, where an end pointer is legitimate; not for copies, where it may be a neighbouring block).
 mem_lookup find_memory(const void* p, bool allow_end = false);
 /// Registers memory obtained elsewhere (Thrust's device allocations) as device memory.
-void register_device_range(void* p, std::size_t size, const std::source_location& where);
+void register_device_range(void* p, std::size_t size, const ::cudacpu::source_location& where);
 /// Removes such a registration.
 void unregister_device_range(void* p);
 

@@ -67,15 +67,15 @@ std::atomic<int> g_sticky{cudaSuccess};
 struct live_rec {
   std::size_t size;
   mem_kind kind;
-  std::source_location where;
+  ::cudacpu::source_location where;
   bool owned;  // allocated by us (freed by cudaFree/cudaFreeHost)
   bool mapped = false;  // its own pages (mmap), so the work watch can protect it
 };
 struct freed_rec {
   std::size_t size;
   mem_kind kind;
-  std::source_location where;
-  std::source_location freed_at;
+  ::cudacpu::source_location where;
+  ::cudacpu::source_location freed_at;
 };
 std::mutex g_mem_mutex;
 std::map<std::uintptr_t, live_rec> g_live;
@@ -83,7 +83,7 @@ std::map<std::uintptr_t, freed_rec> g_freed;
 std::deque<std::uintptr_t> g_freed_order;  // oldest first, to bound the history
 constexpr std::size_t k_freed_history = 1u << 16;
 
-void remember_freed(std::uintptr_t base, const live_rec& r, const std::source_location& at) {
+void remember_freed(std::uintptr_t base, const live_rec& r, const ::cudacpu::source_location& at) {
   g_freed[base] = freed_rec{r.size, r.kind, r.where, at};
   g_freed_order.push_back(base);
   if (g_freed_order.size() > k_freed_history) {
@@ -125,9 +125,9 @@ const char* kind_name(cudaMemcpyKind k) {
 }
 
 /// Reports an API misuse, records it as the last error and returns it.
-cudaError_t api_error(cudaError_t e, const std::source_location& where, const char* fmt, ...)
+cudaError_t api_error(cudaError_t e, const ::cudacpu::source_location& where, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
-cudaError_t api_error(cudaError_t e, const std::source_location& where, const char* fmt, ...) {
+cudaError_t api_error(cudaError_t e, const ::cudacpu::source_location& where, const char* fmt, ...) {
   if (!quiet()) {
     char msg[1024];
     va_list ap;
@@ -142,7 +142,7 @@ cudaError_t api_error(cudaError_t e, const std::source_location& where, const ch
 /// Checks one side of a copy: not freed, and `count` bytes inside its allocation. `expects_device`: only then is
 /// a pointer into freed device memory an error; host allocations may legitimately reuse those addresses.
 bool check_endpoint(const char* api, const char* role, const endpoint& ep, const void* p, std::size_t count,
-                    bool expects_device, const std::source_location& where, cudaError_t* err) {
+                    bool expects_device, const ::cudacpu::source_location& where, cudaError_t* err) {
   if (ep.info.state == mem_lookup::status::freed && expects_device) {
     *err = api_error(cudaErrorInvalidValue, where,
                      "%s: the %s %p is %s that was already released by cudaFree at %s:%u (allocated at %s:%u); "
@@ -168,7 +168,7 @@ bool check_endpoint(const char* api, const char* role, const endpoint& ep, const
 
 /// Checks direction and ranges of a (possibly 2D) copy whose extent is `dst_extent`/`src_extent` bytes.
 cudaError_t check_copy(const char* api, void* dst, std::size_t dst_extent, const void* src, std::size_t src_extent,
-                       cudaMemcpyKind kind, const std::source_location& where) {
+                       cudaMemcpyKind kind, const ::cudacpu::source_location& where) {
   if (static_cast<int>(kind) < 0 || static_cast<int>(kind) > 4) {
     return api_error(cudaErrorInvalidMemcpyDirection, where, "%s: %d is not a cudaMemcpyKind", api,
                      static_cast<int>(kind));
@@ -235,7 +235,7 @@ bool device_to_host(const void* dst, const void* src) {
   return endpoint{find_memory(src)}.device_side() && !endpoint{find_memory(dst)}.device_side();
 }
 
-void* allocate_registered(std::size_t size, mem_kind kind, const std::source_location& where) {
+void* allocate_registered(std::size_t size, mem_kind kind, const ::cudacpu::source_location& where) {
   void* p = nullptr;
   // Plain runtime: device memory gets pages of its own, so the work watch can mprotect it without touching the
   // host's heap. Memory mode: 256-byte alignment like cudaMalloc, and the exact size is requested so
@@ -264,7 +264,7 @@ void release_block(std::uintptr_t p, const live_rec& r) {
   }
 }
 
-cudaError_t free_registered(void* p, bool host_api, const std::source_location& where) {
+cudaError_t free_registered(void* p, bool host_api, const ::cudacpu::source_location& where) {
   const char* api = host_api ? "cudaFreeHost" : "cudaFree";
   if (p == nullptr) return cudaSuccess;
   const auto key = reinterpret_cast<std::uintptr_t>(p);
@@ -342,7 +342,7 @@ bool quiet() {
 std::size_t dynamic_smem_limit() { return g_dynamic_smem_limit.load(); }
 
 // ---- errors ----
-void report_error(const std::source_location& where, const char* fmt, ...) {
+void report_error(const ::cudacpu::source_location& where, const char* fmt, ...) {
   char msg[2048];
   va_list ap;
   va_start(ap, fmt);
@@ -399,7 +399,7 @@ mem_lookup find_memory(const void* p, bool allow_end) {
   return r;
 }
 
-void register_device_range(void* p, std::size_t size, const std::source_location& where) {
+void register_device_range(void* p, std::size_t size, const ::cudacpu::source_location& where) {
   std::lock_guard<std::mutex> lock(g_mem_mutex);
   g_live[reinterpret_cast<std::uintptr_t>(p)] = live_rec{size, mem_kind::device, where, false, false};
 }
@@ -410,7 +410,7 @@ void unregister_device_range(void* p) {
 }
 
 bool check_device_range(const char* api, const char* role, const void* p, std::size_t bytes, const char* outcome,
-                        const std::source_location& where) {
+                        const ::cudacpu::source_location& where) {
   if (bytes == 0) return true;
   const mem_lookup m = find_memory(p);
   if (m.state == mem_lookup::status::live) {
@@ -445,7 +445,7 @@ bool check_device_range(const char* api, const char* role, const void* p, std::s
 void register_symbol(const void* symbol, std::size_t size) {
   std::lock_guard<std::mutex> lock(g_mem_mutex);
   g_live.try_emplace(reinterpret_cast<std::uintptr_t>(symbol),
-                     live_rec{size, mem_kind::symbol, std::source_location::current(), false, false});
+                     live_rec{size, mem_kind::symbol, ::cudacpu::source_location::current(), false, false});
 }
 
 const char* mem_kind_name(mem_kind k) {
@@ -459,7 +459,7 @@ const char* mem_kind_name(mem_kind k) {
 }
 
 cudaError_t symbol_copy(void* symbol, std::size_t symbol_size, void* buffer, std::size_t count, std::size_t offset,
-                        cudaMemcpyKind kind, bool to_symbol, std::source_location where) {
+                        cudaMemcpyKind kind, bool to_symbol, ::cudacpu::source_location where) {
   const char* api = to_symbol ? "cudaMemcpyToSymbol" : "cudaMemcpyFromSymbol";
   if (const cudaError_t s = sticky_error(); s != cudaSuccess) return s;
   if (offset + count > symbol_size)
@@ -663,7 +663,7 @@ using namespace cudacpu::detail;
   } while (0)
 
 // ---- memory ----
-cudaError_t cudaMalloc(void** dev_ptr, std::size_t size, std::source_location where) {
+cudaError_t cudaMalloc(void** dev_ptr, std::size_t size, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   if (dev_ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMalloc: devPtr is null");
   *dev_ptr = nullptr;
@@ -675,7 +675,7 @@ cudaError_t cudaMalloc(void** dev_ptr, std::size_t size, std::source_location wh
   return cudaSuccess;
 }
 
-cudaError_t cudaMallocManaged(void** dev_ptr, std::size_t size, unsigned int flags, std::source_location where) {
+cudaError_t cudaMallocManaged(void** dev_ptr, std::size_t size, unsigned int flags, ::cudacpu::source_location where) {
   (void)flags;
   WS_STICKY_GUARD();
   if (dev_ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMallocManaged: devPtr is null");
@@ -688,11 +688,11 @@ cudaError_t cudaMallocManaged(void** dev_ptr, std::size_t size, unsigned int fla
   return cudaSuccess;
 }
 
-cudaError_t cudaMallocHost(void** ptr, std::size_t size, std::source_location where) {
+cudaError_t cudaMallocHost(void** ptr, std::size_t size, ::cudacpu::source_location where) {
   return cudaHostAlloc(ptr, size, cudaHostAllocDefault, where);
 }
 
-cudaError_t cudaHostAlloc(void** ptr, std::size_t size, unsigned int flags, std::source_location where) {
+cudaError_t cudaHostAlloc(void** ptr, std::size_t size, unsigned int flags, ::cudacpu::source_location where) {
   (void)flags;
   WS_STICKY_GUARD();
   if (ptr == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMallocHost: ptr is null");
@@ -703,24 +703,24 @@ cudaError_t cudaHostAlloc(void** ptr, std::size_t size, unsigned int flags, std:
 }
 
 cudaError_t cudaMallocPitch(void** dev_ptr, std::size_t* pitch, std::size_t width, std::size_t height,
-                            std::source_location where) {
+                            ::cudacpu::source_location where) {
   if (pitch == nullptr) return api_error(cudaErrorInvalidValue, where, "cudaMallocPitch: pitch is null");
   *pitch = (width + 511) / 512 * 512;
   return cudaMalloc(dev_ptr, *pitch * height, where);
 }
 
-cudaError_t cudaFree(void* dev_ptr, std::source_location where) {
+cudaError_t cudaFree(void* dev_ptr, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   device_work work(work_kind::copy);
   return free_registered(dev_ptr, false, where);
 }
 
-cudaError_t cudaFreeHost(void* ptr, std::source_location where) {
+cudaError_t cudaFreeHost(void* ptr, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   return free_registered(ptr, true, where);
 }
 
-cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, std::source_location where) {
+cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, ::cudacpu::source_location where) {
   (void)flags;
   if (ptr == nullptr || size == 0) return api_error(cudaErrorInvalidValue, where, "cudaHostRegister: empty range");
   std::lock_guard<std::mutex> lock(g_mem_mutex);
@@ -728,7 +728,7 @@ cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, st
   return cudaSuccess;
 }
 
-cudaError_t cudaHostUnregister(void* ptr, std::source_location where) {
+cudaError_t cudaHostUnregister(void* ptr, ::cudacpu::source_location where) {
   std::lock_guard<std::mutex> lock(g_mem_mutex);
   auto it = g_live.find(reinterpret_cast<std::uintptr_t>(ptr));
   if (it == g_live.end() || it->second.owned || it->second.kind != mem_kind::pinned)
@@ -738,7 +738,7 @@ cudaError_t cudaHostUnregister(void* ptr, std::source_location where) {
   return cudaSuccess;
 }
 
-cudaError_t cudaHostGetDevicePointer(void** dev_ptr, void* host_ptr, unsigned int flags, std::source_location where) {
+cudaError_t cudaHostGetDevicePointer(void** dev_ptr, void* host_ptr, unsigned int flags, ::cudacpu::source_location where) {
   (void)flags;
   const mem_lookup m = find_memory(host_ptr);
   if (m.state != mem_lookup::status::live || m.kind != mem_kind::pinned)
@@ -754,7 +754,7 @@ cudaError_t cudaMemGetInfo(std::size_t* free_bytes, std::size_t* total_bytes) {
 }
 
 // ---- copies ----
-cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind, std::source_location where) {
+cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   if (count == 0) return cudaSuccess;
   if (const cudaError_t e = check_copy("cudaMemcpy", dst, count, src, count, kind, where); e != cudaSuccess) return e;
@@ -767,13 +767,13 @@ cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t count, cudaMemcpy
 }
 
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind, cudaStream_t stream,
-                            std::source_location where) {
+                            ::cudacpu::source_location where) {
   (void)stream;
   return cudaMemcpy(dst, src, count, kind, where);
 }
 
 cudaError_t cudaMemcpy2D(void* dst, std::size_t dpitch, const void* src, std::size_t spitch, std::size_t width,
-                         std::size_t height, cudaMemcpyKind kind, std::source_location where) {
+                         std::size_t height, cudaMemcpyKind kind, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   if (width == 0 || height == 0) return cudaSuccess;
   if (width > dpitch || width > spitch)
@@ -791,12 +791,12 @@ cudaError_t cudaMemcpy2D(void* dst, std::size_t dpitch, const void* src, std::si
 
 cudaError_t cudaMemcpy2DAsync(void* dst, std::size_t dpitch, const void* src, std::size_t spitch, std::size_t width,
                               std::size_t height, cudaMemcpyKind kind, cudaStream_t stream,
-                              std::source_location where) {
+                              ::cudacpu::source_location where) {
   (void)stream;
   return cudaMemcpy2D(dst, dpitch, src, spitch, width, height, kind, where);
 }
 
-cudaError_t cudaMemset(void* dev_ptr, int value, std::size_t count, std::source_location where) {
+cudaError_t cudaMemset(void* dev_ptr, int value, std::size_t count, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   if (count == 0) return cudaSuccess;
   const endpoint d{find_memory(dev_ptr)};
@@ -811,13 +811,13 @@ cudaError_t cudaMemset(void* dev_ptr, int value, std::size_t count, std::source_
 }
 
 cudaError_t cudaMemsetAsync(void* dev_ptr, int value, std::size_t count, cudaStream_t stream,
-                            std::source_location where) {
+                            ::cudacpu::source_location where) {
   (void)stream;
   return cudaMemset(dev_ptr, value, count, where);
 }
 
 cudaError_t cudaMemset2D(void* dev_ptr, std::size_t pitch, int value, std::size_t width, std::size_t height,
-                         std::source_location where) {
+                         ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   if (width == 0 || height == 0) return cudaSuccess;
   if (width > pitch) return api_error(cudaErrorInvalidPitchValue, where, "cudaMemset2D: width > pitch");
@@ -833,12 +833,12 @@ cudaError_t cudaMemset2D(void* dev_ptr, std::size_t pitch, int value, std::size_
 }
 
 // ---- errors and synchronisation ----
-cudaError_t cudaDeviceSynchronize(std::source_location where) {
+cudaError_t cudaDeviceSynchronize(::cudacpu::source_location where) {
   (void)where;
   return set_last_error(sticky_error());
 }
 
-cudaError_t cudaDeviceReset(std::source_location where) {
+cudaError_t cudaDeviceReset(::cudacpu::source_location where) {
   std::map<std::uintptr_t, live_rec> doomed;
   {
     std::lock_guard<std::mutex> lock(g_mem_mutex);
@@ -1110,7 +1110,7 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream) {
   return cudaSuccess;
 }
 
-cudaError_t cudaStreamSynchronize(cudaStream_t stream, std::source_location where) {
+cudaError_t cudaStreamSynchronize(cudaStream_t stream, ::cudacpu::source_location where) {
   (void)stream;
   (void)where;
   return set_last_error(sticky_error());
@@ -1293,7 +1293,7 @@ namespace cudacpu::detail {
 
 void* thrust_device_allocate(std::size_t bytes, std::size_t alignment) {
   void* p = ::operator new(bytes == 0 ? 1 : bytes, std::align_val_t(alignment));
-  register_device_range(p, bytes, std::source_location::current());
+  register_device_range(p, bytes, ::cudacpu::source_location::current());
   return p;
 }
 

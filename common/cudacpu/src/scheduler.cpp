@@ -166,7 +166,7 @@ double spin_timeout_seconds() {
   return s;
 }
 
-bool same_place(const std::source_location& a, const std::source_location& b) {
+bool same_place(const ::cudacpu::source_location& a, const ::cudacpu::source_location& b) {
   // Fast path: two source_locations of one call site are bit-identical (they point at the same static data).
   if (std::memcmp(&a, &b, sizeof a) == 0) return true;
   return a.line() == b.line() && a.column() == b.column() &&
@@ -235,7 +235,7 @@ struct alignas(64) thread_rt : thread_ctx {
   barrier_kind bkind = barrier_kind::plain;
   warp_op wop = warp_op::sync;
   fiber* f = nullptr;
-  std::source_location where;  // of the barrier/collective/spin it last stopped at
+  ::cudacpu::source_location where;  // of the barrier/collective/spin it last stopped at
   unsigned linear = 0;
   unsigned lane = 0;
   unsigned warp = 0;
@@ -359,7 +359,7 @@ struct warp_slot {
   unsigned mask = 0;
   unsigned arrived = 0;
   unsigned parity = 0;
-  std::source_location where;
+  ::cudacpu::source_location where;
   char anchor[2] = {};
 };
 
@@ -409,7 +409,7 @@ struct block_rt : block_ctx {
   bool reuse_fibers = true;
 
   // barrier
-  std::source_location barrier_where;
+  ::cudacpu::source_location barrier_where;
   barrier_kind barrier_kind_ = barrier_kind::plain;
   bool barrier_mismatch = false;
   unsigned barrier_true = 0;

@@ -11,13 +11,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <source_location>
+#include "source_location.h"
 #include <string>
 
 #include "types.h"
 
 /// The caller's position, added as a last defaulted parameter.
-#define WS_CUDACPU_WHERE std::source_location where = std::source_location::current()
+#define WS_CUDACPU_WHERE ::cudacpu::source_location where = ::cudacpu::source_location::current()
 
 // ---- memory ----
 /// Allocates device memory (256-byte aligned; filled with 0xFF bytes so uninitialised reads show up as NaN/-1).
@@ -108,7 +108,7 @@ cudaError_t cudaMemset2D(void* dev_ptr, std::size_t pitch, int value, std::size_
 namespace cudacpu::detail {
 /// Copies into or out of a `__constant__`/`__device__` variable of `symbol_size` bytes, checking the range.
 cudaError_t symbol_copy(void* symbol, std::size_t symbol_size, void* buffer, std::size_t count, std::size_t offset,
-                        cudaMemcpyKind kind, bool to_symbol, std::source_location where);
+                        cudaMemcpyKind kind, bool to_symbol, ::cudacpu::source_location where);
 /// Records a `__device__` variable's range so its address may be passed to kernels.
 void register_symbol(const void* symbol, std::size_t size);
 }  // namespace cudacpu::detail
@@ -293,7 +293,7 @@ bool quiet();
 /// Prints "cudacpu: error: FILE:LINE: message" to stderr, whatever WS_CPU_QUIET says (callers check quiet()).
 /// @param where the learner's call
 /// @param fmt   printf format of the message
-void report_error(const std::source_location& where, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+void report_error(const ::cudacpu::source_location& where, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 /// Checks that a library call may use `bytes` bytes from `p` as device memory: they must lie inside one live
 /// allocation that a kernel may use (cudaMalloc, cudaMallocManaged, cudaMallocHost, a `__device__` variable), as a
 /// kernel's pointer arguments must. A host pointer, a pointer into freed memory or a range that runs past the end
@@ -306,7 +306,7 @@ void report_error(const std::source_location& where, const char* fmt, ...) __att
 /// @param where   the learner's call
 /// @return true when the range is usable
 bool check_device_range(const char* api, const char* role, const void* p, std::size_t bytes, const char* outcome,
-                        const std::source_location& where);
+                        const ::cudacpu::source_location& where);
 }  // namespace cudacpu::detail
 
 // ---- cudacpu extensions: not in CUDA, so code that also builds with nvcc guards them with `#ifdef WS_CUDACPU` ----

@@ -1,5 +1,6 @@
 /// @file
-/// @brief CUDA atomics for the cudacpu backend, on `std::atomic_ref`.
+/// @brief CUDA atomics for the cudacpu backend, on GCC's `__atomic` builtins (what `std::atomic_ref` is made of;
+///        it is C++20, and nvcc's default is C++17).
 ///
 /// Blocks run in parallel on several OS threads, so these are real atomics. They use sequentially consistent
 /// ordering: free on x86 and it lets ThreadSanitizer see lock-based code (CAS lock + fence) as synchronised.
@@ -16,10 +17,53 @@
 
 namespace cudacpu::detail {
 
+/// The atomic view of a CUDA address: sequentially consistent operations on a plain object, like
+/// `std::atomic_ref<T>`. Floating-point additions are a CAS loop, as `std::atomic_ref<float>::fetch_add` is.
+template <class T>
+class atomic_view {
+  static_assert(std::is_trivially_copyable_v<T>, "CUDA atomics take trivially copyable types");
+
+ public:
+  explicit atomic_view(T* address) : p_(address) {}
+  T load() const {
+    T v;
+    __atomic_load(p_, &v, __ATOMIC_SEQ_CST);
+    return v;
+  }
+  T exchange(T v) const {
+    T old;
+    __atomic_exchange(p_, &v, &old, __ATOMIC_SEQ_CST);
+    return old;
+  }
+  bool compare_exchange_weak(T& expected, T desired) const {
+    return __atomic_compare_exchange(p_, &expected, &desired, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  }
+  bool compare_exchange_strong(T& expected, T desired) const {
+    return __atomic_compare_exchange(p_, &expected, &desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  }
+  T fetch_add(T v) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      T old = load();
+      while (!compare_exchange_weak(old, old + v)) {
+      }
+      return old;
+    } else {
+      return __atomic_fetch_add(p_, v, __ATOMIC_SEQ_CST);
+    }
+  }
+  T fetch_sub(T v) const { return __atomic_fetch_sub(p_, v, __ATOMIC_SEQ_CST); }
+  T fetch_and(T v) const { return __atomic_fetch_and(p_, v, __ATOMIC_SEQ_CST); }
+  T fetch_or(T v) const { return __atomic_fetch_or(p_, v, __ATOMIC_SEQ_CST); }
+  T fetch_xor(T v) const { return __atomic_fetch_xor(p_, v, __ATOMIC_SEQ_CST); }
+
+ private:
+  T* p_;
+};
+
 /// The atomic view of a CUDA address.
 template <class T>
-std::atomic_ref<T> atomic_at(T* address) {
-  return std::atomic_ref<T>(*address);
+atomic_view<T> atomic_at(T* address) {
+  return atomic_view<T>(address);
 }
 
 /// Read-modify-write through a CAS loop (for min/max/inc/dec and float min/max).

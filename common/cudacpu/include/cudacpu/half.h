@@ -6,7 +6,6 @@
 /// so `__hadd`/`__hmul` match the GPU bit for bit; bfloat16 arithmetic rounds via float.
 #pragma once
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
 
@@ -16,7 +15,7 @@ namespace cudacpu::detail {
 
 /// float -> binary16 bits, round to nearest even (overflow gives infinity, NaN gives the canonical 0x7fff).
 constexpr std::uint16_t float_to_half_bits(float f) {
-  const std::uint32_t x = std::bit_cast<std::uint32_t>(f);
+  const std::uint32_t x = __builtin_bit_cast(std::uint32_t, f);
   const auto sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
   const std::uint32_t a = x & 0x7fffffffu;
   if (a > 0x7f800000u) return 0x7fffu;
@@ -41,7 +40,7 @@ constexpr std::uint16_t float_to_half_bits(float f) {
 
 /// double -> binary16 bits with a single rounding (used by the arithmetic so nothing is rounded twice).
 constexpr std::uint16_t double_to_half_bits(double d) {
-  const std::uint64_t x = std::bit_cast<std::uint64_t>(d);
+  const std::uint64_t x = __builtin_bit_cast(std::uint64_t, d);
   const auto sign = static_cast<std::uint16_t>((x >> 48) & 0x8000u);
   const std::uint64_t a = x & 0x7fffffffffffffffull;
   if (a > 0x7ff0000000000000ull) return 0x7fffu;
@@ -74,20 +73,20 @@ constexpr float half_bits_to_float(std::uint16_t h) {
     const float v = static_cast<float>(m) * 5.9604644775390625e-8f;  // m * 2^-24
     return sign ? -v : v;
   }
-  if (e == 31) return std::bit_cast<float>(sign | 0x7f800000u | (m << 13));
-  return std::bit_cast<float>(sign | ((e + 112u) << 23) | (m << 13));
+  if (e == 31) return __builtin_bit_cast(float, sign | 0x7f800000u | (m << 13));
+  return __builtin_bit_cast(float, sign | ((e + 112u) << 23) | (m << 13));
 }
 
 /// float -> bfloat16 bits, round to nearest even (NaN gives 0x7fff).
 constexpr std::uint16_t float_to_bf16_bits(float f) {
-  const std::uint32_t x = std::bit_cast<std::uint32_t>(f);
+  const std::uint32_t x = __builtin_bit_cast(std::uint32_t, f);
   if ((x & 0x7fffffffu) > 0x7f800000u) return 0x7fffu;
   return static_cast<std::uint16_t>((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
 }
 
 /// bfloat16 bits -> float (exact).
 constexpr float bf16_bits_to_float(std::uint16_t b) {
-  return std::bit_cast<float>(static_cast<std::uint32_t>(b) << 16);
+  return __builtin_bit_cast(float, static_cast<std::uint32_t>(b) << 16);
 }
 
 }  // namespace cudacpu::detail

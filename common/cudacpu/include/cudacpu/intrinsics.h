@@ -6,7 +6,6 @@
 /// differ in the last bits, so compare with a tolerance.
 #pragma once
 
-#include <bit>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -92,21 +91,21 @@ inline double normcdf(double x) { return 0.5 * std::erfc(-x * 0.7071067811865475
 
 // Reinterpretation.
 /// Bits of a float as int.
-inline int __float_as_int(float x) { return std::bit_cast<int>(x); }
+inline int __float_as_int(float x) { return __builtin_bit_cast(int, x); }
 /// Bits of a float as unsigned.
-inline unsigned int __float_as_uint(float x) { return std::bit_cast<unsigned int>(x); }
+inline unsigned int __float_as_uint(float x) { return __builtin_bit_cast(unsigned int, x); }
 /// Int bits as float.
-inline float __int_as_float(int x) { return std::bit_cast<float>(x); }
+inline float __int_as_float(int x) { return __builtin_bit_cast(float, x); }
 /// Unsigned bits as float.
-inline float __uint_as_float(unsigned int x) { return std::bit_cast<float>(x); }
+inline float __uint_as_float(unsigned int x) { return __builtin_bit_cast(float, x); }
 /// Bits of a double.
-inline long long __double_as_longlong(double x) { return std::bit_cast<long long>(x); }
+inline long long __double_as_longlong(double x) { return __builtin_bit_cast(long long, x); }
 /// Long long bits as double.
-inline double __longlong_as_double(long long x) { return std::bit_cast<double>(x); }
+inline double __longlong_as_double(long long x) { return __builtin_bit_cast(double, x); }
 /// High 32 bits of a double.
-inline int __double2hiint(double x) { return static_cast<int>(std::bit_cast<unsigned long long>(x) >> 32); }
+inline int __double2hiint(double x) { return static_cast<int>(__builtin_bit_cast(unsigned long long, x) >> 32); }
 /// Low 32 bits of a double.
-inline int __double2loint(double x) { return static_cast<int>(std::bit_cast<unsigned long long>(x) & 0xffffffffu); }
+inline int __double2loint(double x) { return static_cast<int>(__builtin_bit_cast(unsigned long long, x) & 0xffffffffu); }
 
 // Conversions with explicit rounding.
 /// Round to nearest even.
@@ -141,17 +140,17 @@ __extension__ typedef unsigned __int128 uint128;  ///< 128-bit product for __umu
 
 // Integer intrinsics.
 /// Set bits.
-inline int __popc(unsigned int x) { return std::popcount(x); }
+inline int __popc(unsigned int x) { return __builtin_popcount(x); }
 /// Set bits.
-inline int __popcll(unsigned long long x) { return std::popcount(x); }
+inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
 /// Leading zeros.
-inline int __clz(int x) { return std::countl_zero(static_cast<unsigned int>(x)); }
+inline int __clz(int x) { return (x == 0 ? 32 : __builtin_clz(static_cast<unsigned int>(x))); }
 /// Leading zeros.
-inline int __clzll(long long x) { return std::countl_zero(static_cast<unsigned long long>(x)); }
+inline int __clzll(long long x) { return (x == 0 ? 64 : __builtin_clzll(static_cast<unsigned long long>(x))); }
 /// Position (1-based) of the lowest set bit, 0 for 0.
-inline int __ffs(int x) { return x == 0 ? 0 : std::countr_zero(static_cast<unsigned int>(x)) + 1; }
+inline int __ffs(int x) { return x == 0 ? 0 : __builtin_ctz(static_cast<unsigned int>(x)) + 1; }
 /// Position (1-based) of the lowest set bit, 0 for 0.
-inline int __ffsll(long long x) { return x == 0 ? 0 : std::countr_zero(static_cast<unsigned long long>(x)) + 1; }
+inline int __ffsll(long long x) { return x == 0 ? 0 : __builtin_ctzll(static_cast<unsigned long long>(x)) + 1; }
 /// Reverses the bits.
 inline unsigned int __brev(unsigned int x) {
   unsigned int r = 0;

@@ -11,7 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
-#include <source_location>
+#include "source_location.h"
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -19,9 +19,6 @@
 #include "types.h"
 
 namespace cudacpu {
-
-/// Where a runtime call or device operation was written; errors name this file:line.
-using source_location = std::source_location;
 
 /// The `<<<grid, block, smem, stream>>>` part of a launch, plus where the launch was written.
 struct launch_config {
@@ -51,10 +48,10 @@ struct block_ctx {
   dim3 grid_dim;    ///< gridDim
 };
 
-/// The CUDA thread running on this OS thread (null outside kernels). constinit: no TLS wrapper call per access.
-extern thread_local constinit thread_ctx* tls_thread;
+/// The CUDA thread running on this OS thread (null outside kernels). __constinit (C++20 constinit, in C++17 too): no TLS wrapper call per access.
+extern thread_local __constinit thread_ctx* tls_thread;
 /// The block running on this OS thread (null outside kernels).
-extern thread_local constinit block_ctx* tls_block;
+extern thread_local __constinit block_ctx* tls_block;
 
 /// Type-erased body of a launch: calls the kernel once for the current CUDA thread.
 using thunk_fn = void (*)(void* payload);

@@ -3,7 +3,7 @@
 ///        `cudaDeviceProp`, `dim3`/`uint3` and the vector types (`float4`, `int2`, ...) with CUDA's alignment.
 #pragma once
 
-#include <concepts>
+#include <type_traits>
 #include <cstddef>
 #include <cstdint>
 
@@ -333,13 +333,14 @@ struct dim3 {
   /// (1, 1, 1).
   constexpr dim3() : x(1), y(1), z(1) {}
   /// (vx, 1, 1); integers of any width convert like CUDA's unsigned parameters.
-  template <std::integral X>
+  template <class X, std::enable_if_t<std::is_integral_v<X>, int> = 0>
   constexpr dim3(X vx) : x(static_cast<unsigned int>(vx)), y(1), z(1) {}
   /// (vx, vy, 1).
-  template <std::integral X, std::integral Y>
+  template <class X, class Y, std::enable_if_t<std::is_integral_v<X> && std::is_integral_v<Y>, int> = 0>
   constexpr dim3(X vx, Y vy) : x(static_cast<unsigned int>(vx)), y(static_cast<unsigned int>(vy)), z(1) {}
   /// (vx, vy, vz).
-  template <std::integral X, std::integral Y, std::integral Z>
+  template <class X, class Y, class Z,
+            std::enable_if_t<std::is_integral_v<X> && std::is_integral_v<Y> && std::is_integral_v<Z>, int> = 0>
   constexpr dim3(X vx, Y vy, Z vz)
       : x(static_cast<unsigned int>(vx)), y(static_cast<unsigned int>(vy)), z(static_cast<unsigned int>(vz)) {}
   /// From a uint3 (e.g. `dim3 b = blockDim;`).

@@ -18,7 +18,7 @@
 #include <iterator>
 #include <limits>
 #include <new>
-#include <source_location>
+#include "cudacpu/source_location.h"
 #include <type_traits>
 
 #include "../version.cuh"
@@ -108,7 +108,7 @@ enum class shuffle_kind : std::uint8_t { down, up, idx };
 
 /// One shuffle of a value of at most 8 bytes.
 template <class W>
-W shuffle_word(shuffle_kind kind, unsigned mask, const W& value, unsigned arg, int width, std::source_location where) {
+W shuffle_word(shuffle_kind kind, unsigned mask, const W& value, unsigned arg, int width, ::cudacpu::source_location where) {
   switch (kind) {
     case shuffle_kind::down:
       return __shfl_down_sync(mask, value, arg, width, where);
@@ -123,7 +123,7 @@ W shuffle_word(shuffle_kind kind, unsigned mask, const W& value, unsigned arg, i
 /// A shuffle of any trivially copyable T within segments of @p width lanes: @p arg is the delta (down, up) or the
 /// source lane (idx). A T over 8 bytes moves as 8-byte words, one warp collective each (as CUB splits large types).
 template <class T>
-T shuffle(shuffle_kind kind, unsigned mask, const T& value, unsigned arg, int width, std::source_location where) {
+T shuffle(shuffle_kind kind, unsigned mask, const T& value, unsigned arg, int width, ::cudacpu::source_location where) {
   check_item_type<T>();
   if constexpr (sizeof(T) <= 8) {
     return shuffle_word(kind, mask, value, arg, width, where);
@@ -150,7 +150,7 @@ inline unsigned segment_mask(int width) {
 /// the segment's first lane only. Tree order: step k adds the value 2^k lanes down, so lane 0 computes
 /// ((x0 op x1) op (x2 op x3)) op ...; other lanes end with partial results of their own subtree.
 template <class T, class Op>
-T warp_reduce(T value, Op op, int valid, int width, std::source_location where) {
+T warp_reduce(T value, Op op, int valid, int width, ::cudacpu::source_location where) {
   const unsigned mask = segment_mask(width);
   const int lane = static_cast<int>(::cudacpu::detail::lane_id()) & (width - 1);
   for (int offset = 1; offset < width; offset *= 2) {
@@ -162,7 +162,7 @@ T warp_reduce(T value, Op op, int valid, int width, std::source_location where) 
 
 /// Inclusive scan of @p value over a segment of @p width lanes with @p op (Hillis-Steele with shuffles up).
 template <class T, class Op>
-T warp_inclusive_scan(T value, Op op, int width, std::source_location where) {
+T warp_inclusive_scan(T value, Op op, int width, ::cudacpu::source_location where) {
   const unsigned mask = segment_mask(width);
   const int lane = static_cast<int>(::cudacpu::detail::lane_id()) & (width - 1);
   for (int offset = 1; offset < width; offset *= 2) {
@@ -176,7 +176,7 @@ T warp_inclusive_scan(T value, Op op, int width, std::source_location where) {
 /// and returns the thread's row-major rank in it. CUB computes ranks from its template dimensions, so on a GPU a
 /// mismatch silently gives wrong answers; here it stops the block with a report at the learner's line.
 template <int X, int Y, int Z>
-int checked_block_rank(const char* primitive, std::source_location where) {
+int checked_block_rank(const char* primitive, ::cudacpu::source_location where) {
   if (::cudacpu::detail::tls_thread == nullptr) {
     ::cudacpu::detail::report_error(where, "cub::%s used outside a kernel", primitive);
     std::abort();
@@ -219,9 +219,9 @@ constexpr std::size_t temp_bytes(std::int64_t n) {
 }
 
 /// Reports a misuse at the caller's line (unless WS_CPU_QUIET=1) and returns @p code.
-inline cudaError_t fail(cudaError_t code, const std::source_location& where, const char* fmt, ...)
+inline cudaError_t fail(cudaError_t code, const ::cudacpu::source_location& where, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
-inline cudaError_t fail(cudaError_t code, const std::source_location& where, const char* fmt, ...) {
+inline cudaError_t fail(cudaError_t code, const ::cudacpu::source_location& where, const char* fmt, ...) {
   if (!::cudacpu::detail::quiet()) {
     char msg[1024];
     va_list ap;
@@ -237,7 +237,7 @@ inline cudaError_t fail(cudaError_t code, const std::source_location& where, con
 /// returns true with `*status = cudaSuccess` (done: CUB's size query). Otherwise it checks the temporary storage
 /// (at least @p needed bytes, said and real) and the sticky error; true with a status means stop and return it.
 inline bool temp_storage_protocol(const char* api, void* d_temp, std::size_t& temp_bytes_io, std::size_t needed,
-                                  cudaError_t* status, const std::source_location& where) {
+                                  cudaError_t* status, const ::cudacpu::source_location& where) {
   if (d_temp == nullptr) {
     temp_bytes_io = needed;
     *status = cudaSuccess;
@@ -267,7 +267,7 @@ inline bool temp_storage_protocol(const char* api, void* d_temp, std::size_t& te
 /// raw pointer (other iterators are used as they are).
 template <class It>
 bool check_range(const char* api, const char* role, const It& it, std::int64_t count,
-                 const std::source_location& where) {
+                 const ::cudacpu::source_location& where) {
   if constexpr (std::is_pointer_v<It>) {
     using value = std::remove_cv_t<std::remove_pointer_t<It>>;
     if (count <= 0) return true;
@@ -317,7 +317,7 @@ void store_temp(void* base, std::int64_t i, const Acc& v) {
 
 /// Checks a device-wide call's item count (CUB takes any integer type; a negative one is a mistake).
 template <class NumItemsT>
-bool check_count(const char* api, NumItemsT num_items, cudaError_t* status, const std::source_location& where) {
+bool check_count(const char* api, NumItemsT num_items, cudaError_t* status, const ::cudacpu::source_location& where) {
   static_assert(std::is_integral_v<NumItemsT>, "num_items must be an integer");
   if constexpr (std::is_signed_v<NumItemsT>) {
     if (num_items < 0) {

@@ -76,7 +76,7 @@ struct DeviceReduce {
   template <typename Acc, typename InputIteratorT, typename OutputIteratorT, typename NumItemsT, typename Op>
   static cudaError_t run(const char* api, void* d_temp, size_t& temp_bytes_io, InputIteratorT d_in,
                          OutputIteratorT d_out, NumItemsT num_items, Op op, Acc init, cudaStream_t stream,
-                         const std::source_location& where) {
+                         const ::cudacpu::source_location& where) {
     (void)stream;  // everything runs in issue order (see the file comment)
     cudaError_t status = cudaSuccess;
     if (!cudacpu_detail::check_count(api, num_items, &status, where)) return status;

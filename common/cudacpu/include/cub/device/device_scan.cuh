@@ -116,7 +116,7 @@ struct DeviceScan {
   template <typename Acc, typename InputIteratorT, typename OutputIteratorT, typename NumItemsT, typename Op>
   static cudaError_t run(const char* api, void* d_temp, size_t& temp_bytes_io, InputIteratorT d_in,
                          OutputIteratorT d_out, NumItemsT num_items, Op op, const Acc* init, cudaStream_t stream,
-                         const std::source_location& where, bool inclusive_with_init = false) {
+                         const ::cudacpu::source_location& where, bool inclusive_with_init = false) {
     (void)stream;  // everything runs in issue order (see device_reduce.cuh)
     cudaError_t status = cudaSuccess;
     if (!cudacpu_detail::check_count(api, num_items, &status, where)) return status;

@@ -11,7 +11,7 @@
 
 #include <cstddef>
 #include <new>
-#include <source_location>
+#include "cudacpu/source_location.h"
 #include <thrust/mr/fancy_pointer_resource.h>
 #include <thrust/mr/memory_resource.h>
 #include <thrust/system/cpp/pointer.h>
