@@ -18,7 +18,8 @@ Builds a CUDA program for the CPU backend (no GPU needed), like nvcc would for a
   -o FILE               the program (default a.out), or the object with -c
   -c                    compile only: one .o per input
   -O0 -O1 -O2 -O3 -g    passed to g++ (default -O2, or -O1 with --check)
-  -I DIR, -D NAME[=V], -U NAME, -L DIR, -l LIB, -std=c++20 (or newer), -x cu
+  -I DIR, -D NAME[=V], -U NAME, -L DIR, -l LIB, -x cu
+  -std=c++17            the default, as with nvcc; c++20 and newer also work
   -Xcompiler A,B        passed to g++;  -Xlinker A,B: passed to the linker
   --check memory        AddressSanitizer: out-of-bounds and use-after-free in kernels and host code
   --check races         ThreadSanitizer: data races between CUDA threads
@@ -79,7 +80,7 @@ cmd_nvcc_cpu() {
   declare -F ws_die >/dev/null || ws_die() { ws_error "$*"; exit 1; }
   local root="${WS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 
-  local output="" mode=none compile_only=0 keep=0 all_cu=0 std="c++20" opt=""
+  local output="" mode=none compile_only=0 keep=0 all_cu=0 std="c++17" opt=""  # nvcc's default dialect
   local sources=() objects=() cxxflags=() ldflags=() libs=() passed=()
   _nvcc_cpu_verbose=0
   # Flags nvcc takes with a separate value that mean nothing on the CPU.
@@ -112,11 +113,11 @@ cmd_nvcc_cpu() {
       -std=*|--std=*)
         std="${arg#*=}"
         case "$std" in
-          c++20|c++2a|c++23|c++2b|c++26|c++2c|gnu++20|gnu++23) ;;
-          c++03|c++11|c++14|c++17|gnu++11|gnu++14|gnu++17)
-            ws_warn "the CPU backend needs C++20; compiling as C++20 instead of $std"
-            std="c++20" ;;
-          *) ws_die "unknown language standard '$std' (use -std=c++20)" ;;
+          c++17|c++1z|c++20|c++2a|c++23|c++2b|c++26|c++2c|gnu++17|gnu++20|gnu++23) ;;
+          c++03|c++11|c++14|gnu++11|gnu++14)
+            ws_warn "the CPU backend needs C++17 or newer; compiling as C++17 instead of $std"
+            std="c++17" ;;
+          *) ws_die "unknown language standard '$std' (nvcc takes c++11, c++14, c++17 or c++20)" ;;
         esac ;;
       --std)
         [[ $# -gt 0 ]] || ws_die "--std needs a standard"
@@ -227,6 +228,15 @@ cmd_nvcc_cpu() {
     trap "rm -rf '$work'" EXIT
   fi
 
+  local translate_includes=() i
+  for d in "${_nvcc_cpu_includes[@]}"; do translate_includes+=(--standin "$d"); done
+  for ((i = 0; i < ${#cxxflags[@]}; i++)); do
+    case "${cxxflags[i]}" in
+      -I|-iquote) translate_includes+=(-I "${cxxflags[i + 1]}"); i=$((i + 1)) ;;
+      -I*) translate_includes+=(-I "${cxxflags[i]#-I}") ;;
+    esac
+  done
+
   local src n=0 built=()
   for src in "${sources[@]}"; do
     n=$((n + 1))
@@ -240,7 +250,9 @@ cmd_nvcc_cpu() {
     fi
     if [[ $src == *.cu || $all_cu == 1 ]]; then
       local cpp="$work/$n-$base.cpp"
-      _nvcc_cpu_run "$_nvcc_cpu_translator" "$abs" -o "$cpp" || exit 1
+      # Headers included with quotes that hold kernels or __shared__ are translated too (next to $cpp); the
+      # translator resolves them like g++ does: next to the including file, then in the -I folders.
+      _nvcc_cpu_run "$_nvcc_cpu_translator" "$abs" -o "$cpp" "${translate_includes[@]}" || exit 1
       [[ $keep == 1 ]] && ws_info "translated $src -> $cpp"
       # -iquote: #include "x.h" next to the .cu still works from the translated copy in the temporary folder.
       _nvcc_cpu_run "$cxx" "${flags[@]}" -iquote "$(dirname "$abs")" -c "$cpp" -o "$obj" || exit 1

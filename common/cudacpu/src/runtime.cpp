@@ -1106,6 +1106,9 @@ cudaError_t cudaStreamCreateWithPriority(cudaStream_t* stream, unsigned int flag
 }
 
 cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  if (stream == nullptr || stream == cudaStreamLegacy || stream == cudaStreamPerThread) {
+    return set_last_error(cudaErrorInvalidResourceHandle);  // the default streams are not destroyed
+  }
   delete stream;
   return cudaSuccess;
 }

@@ -60,11 +60,11 @@
 #endif
 
 #ifndef __shared__
-// A `__shared__` the translator did not rewrite (for instance one in a header, or inside CUB's block primitives)
-// would silently become a per-thread variable; stop the build instead.
+// A `__shared__` the translator did not rewrite would silently become a per-thread variable; stop the build
+// instead. The translator rewrites the .cu and the headers it includes with quotes; this is reached from a header
+// included with <...>, or a declaration the translator could not see (one spelled through a macro).
 #define __shared__                                                                                                  \
-  _Pragma("GCC error \"cudacpu: this __shared__ declaration was not translated; only __shared__ in the .cu file "   \
-          "given to ws_cudacpu_translate is supported (not in headers, not CUB block primitives)\"")
+  _Pragma("GCC error \"cudacpu: this __shared__ declaration was not translated: the CPU backend translates the .cu file and the headers it includes with quotes (#include \\\"x.cuh\\\"), not headers included with <...> or declarations made by a macro\"")
 #endif
 
 /// The CUDA runtime version this stand-in mimics (CUDA 13.0); CCCL reads it.

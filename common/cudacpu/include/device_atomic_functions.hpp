@@ -1,0 +1,5 @@
+/// @file
+/// @brief Stand-in for CUDA's `device_atomic_functions.hpp` on the cudacpu backend: everything it declares lives in cuda_runtime.h.
+#pragma once
+
+#include "cuda_runtime.h"

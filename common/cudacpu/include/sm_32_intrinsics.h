@@ -1,0 +1,5 @@
+/// @file
+/// @brief Stand-in for CUDA's `sm_32_intrinsics.h` on the cudacpu backend: everything it declares lives in cuda_runtime.h.
+#pragma once
+
+#include "cuda_runtime.h"
