@@ -96,14 +96,20 @@ function(ws_target_cuda_sources target)
     string(REPLACE "../" "__/" rel "${rel}")  # a file outside the project still lands inside the build tree
     set(out "${CMAKE_CURRENT_BINARY_DIR}/cudacpu/${target}/${rel}.cpp")
     cmake_path(GET abs PARENT_PATH dir)
-    # DEPENDS on the target both orders the build and re-translates when the translator changes. Only the .cu
-    # itself is read: the headers it includes are compiled from the translated file, so the compiler's depfile
-    # tracks them as for any .cpp (IMPLICIT_DEPENDS, which Ninja lacks, is not needed).
+    # DEPENDS on the target both orders the build and re-translates when the translator changes. Headers the .cu
+    # includes with quotes are followed (next to the including file, then the target's include directories) and
+    # translated when they hold kernels or __shared__; the translator's depfile lists every header it read, so
+    # editing one translates again.
+    # (Not the stand-in headers' folders or the system's: nothing there is the learner's.)
+    set(includes "$<FILTER:$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>,EXCLUDE,^/usr/|/common/cudacpu/include$|/unsupported-include$>")
     add_custom_command(
       OUTPUT "${out}"
-      COMMAND ws_cudacpu_translate "${abs}" -o "${out}"
+      COMMAND ws_cudacpu_translate "${abs}" -o "${out}" --depfile "${out}.d"
+              "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
       DEPENDS "${abs}" ws_cudacpu_translate
+      DEPFILE "${out}.d"
       COMMENT "Translating ${rel} for the CPU backend"
+      COMMAND_EXPAND_LISTS
       VERBATIM)
     # The translation lives in the build tree; its #include "x.h" must still find the .cu's neighbours (gcc looks
     # next to the file it compiles, not next to the #line name). Set in the target's directory, which also owns

@@ -490,6 +490,37 @@ TEST_CASE("the output starts with the runtime include and a #line naming the ori
   CHECK(errors.empty());
 }
 
+TEST_CASE("a header starts with a #line naming it and has no runtime include of its own", "[translate][file]") {
+  std::vector<diagnostic> errors;
+  const std::string src = "__global__ void k() {\n  __shared__ int s[4];\n}\n";
+  CHECK(body(src) != src);
+  CHECK(translate_header(src, "/w/k.cuh", errors) == "#line 1 \"/w/k.cuh\"\n" + body(src));
+  CHECK(errors.empty());
+}
+
+TEST_CASE("the quoted includes are found, with the byte range of each name", "[translate][include]") {
+  const std::string src =
+      "#include <cuda_runtime.h>\n"
+      "#include \"kernels/a.cuh\"\n"
+      "  #  include   \"b.h\" // trailing\n"
+      "// #include \"commented.h\"\n"
+      "/* #include \"block.h\" */\n"
+      "const char* s = \"#include \\\"string.h\\\"\";\n"
+      "#include_next \"next.h\"\n"
+      "#define INC \"macro.h\"\n"
+      "#include \"\"\n"
+      "#include \"unterminated.h\n"
+      "#include \"c.cuh\"";
+  const auto incs = quoted_includes(src);
+  REQUIRE(incs.size() == 3);
+  CHECK(incs[0].name == "kernels/a.cuh");
+  CHECK(src.substr(incs[0].begin, incs[0].end - incs[0].begin) == "kernels/a.cuh");
+  CHECK(incs[1].name == "b.h");
+  CHECK(src.substr(incs[1].begin, incs[1].end - incs[1].begin) == "b.h");
+  CHECK(incs[2].name == "c.cuh");
+  CHECK(incs[2].end == src.size() - 1);
+}
+
 TEST_CASE("a file without launches or __shared__ comes back byte for byte", "[translate][file]") {
   const std::string in = "// plain C++\r\n#include <cstdio>\r\nint main() { std::printf(\"%d\\n\", 1 << 3); }\r\n";
   CHECK(body(in) == in);

@@ -59,6 +59,8 @@ struct directive {
   std::size_t end = 0;
   std::size_t body = 0;  ///< #define only: the first character after the macro's name and parameter list
   bool is_define = false;
+  std::size_t quoted_begin = 0;  ///< `#include "name"` only: the name's first byte, after the opening quote
+  std::size_t quoted_end = 0;    ///< and the closing quote (0 for every other directive)
 };
 
 /// The source and what the lexer learnt about each of its bytes.
@@ -249,6 +251,13 @@ class lexer {
     const std::string_view name = s_.substr(name_begin, j - name_begin);
     if (name == "include" || name == "include_next" || name == "import") {
       const std::size_t lt = skip_blanks(j);
+      if (name == "include" && lt < n_ && s_[lt] == '"') {
+        const std::size_t close = s_.find_first_of("\"\n", lt + 1);
+        if (close != npos && s_[close] == '"' && close > lt + 1) {
+          d.quoted_begin = lt + 1;
+          d.quoted_end = close;
+        }
+      }
       if (lt < n_ && s_[lt] == '<') {
         const std::size_t gt = s_.find_first_of(">\n", lt);
         if (gt != npos && s_[gt] == '>') {
@@ -1018,13 +1027,46 @@ std::string translate_body(std::string_view source, std::vector<diagnostic>& err
   return std::move(out.out);
 }
 
-std::string translate(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
+namespace {
+
+/// @p path as the inside of a C string literal.
+std::string c_string(std::string_view path) {
   std::string quoted;
   for (const char c : path) {
     if (c == '\\' || c == '"') quoted += '\\';
     quoted += c;
   }
-  return "#include <cuda_runtime.h>\n#line 1 \"" + quoted + "\"\n" + translate_body(source, errors);
+  return quoted;
+}
+
+}  // namespace
+
+std::string translate(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
+  return "#include <cuda_runtime.h>\n#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors);
+}
+
+std::string translate_header(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
+  return "#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors);
+}
+
+std::vector<quoted_include> quoted_includes(std::string_view source) {
+  std::vector<diagnostic> ignored;  // translate_body reports the same text's errors
+  source_model m;
+  m.text = source;
+  m.masked.assign(source);
+  m.region.assign(source.size(), k_code);
+  m.errors = &ignored;
+  m.line_starts.push_back(0);
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    if (source[i] == '\n') m.line_starts.push_back(i + 1);
+  }
+  lexer(m).run();
+  std::vector<quoted_include> out;
+  for (const directive& d : m.directives) {
+    if (d.quoted_end == 0) continue;
+    out.push_back({d.quoted_begin, d.quoted_end, std::string(source.substr(d.quoted_begin, d.quoted_end - d.quoted_begin))});
+  }
+  return out;
 }
 
 std::string format_diagnostic(std::string_view path, std::string_view source, const diagnostic& error) {

@@ -37,6 +37,21 @@ struct diagnostic {
 /// @param errors  receives one entry per construct that could not be parsed; the result is meaningless then
 [[nodiscard]] std::string translate(std::string_view source, std::string_view path, std::vector<diagnostic>& errors);
 
+/// A header the translated file includes with quotes: `#line 1 "<path>"` and the rewritten body (no
+/// `#include <cuda_runtime.h>`: the `.cu` that includes it already has it).
+[[nodiscard]] std::string translate_header(std::string_view source, std::string_view path,
+                                           std::vector<diagnostic>& errors);
+
+/// One `#include "name"` directive (not in a comment): the byte range of `name`, between the quotes.
+struct quoted_include {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string name;
+};
+
+/// The `#include "..."` directives of @p source, in order (angle-bracket includes are not listed).
+[[nodiscard]] std::vector<quoted_include> quoted_includes(std::string_view source);
+
 /// Only the rewritten body, without the two header lines (what the unit tests compare most of the time).
 [[nodiscard]] std::string translate_body(std::string_view source, std::vector<diagnostic>& errors);
 

@@ -2,12 +2,15 @@
 /// @brief End to end: a CUDA program that goes through the translator and runs on the CPU backend's runtime.
 ///
 /// Each check exercises one rewritten construct at run time (a launch in a macro, a template-id kernel, a
-/// multi-line launch, __shared__ arrays and a __shared__ struct shared by the block, dynamic shared memory), so a
-/// translation that compiles but means something else fails here. Exits 0 when every result is right.
+/// multi-line launch, __shared__ arrays and a __shared__ struct shared by the block, dynamic shared memory, a kernel
+/// and its launch kept in a header), so a translation that compiles but means something else fails here. Exits 0
+/// when every result is right.
 #include <cuda_runtime.h>
 
 #include <cstdio>
 #include <vector>
+
+#include "kernels/rotate.cuh"
 
 // clang-format off: the launches below are spread over lines on purpose (the translator must keep the lines)
 #define LAUNCH_FILL(blocks, threads, ...) \
@@ -96,6 +99,11 @@ int main() {
   reverse_kernel<<<n / 100, 100, 100 * sizeof(int)>>>(data);
   cudaMemcpy(host.data(), data, n * sizeof(int), cudaMemcpyDeviceToHost);
   expect(host[0] == 100 && host[99] == 1 && host[100] == 200, "dynamic shared memory reverses each block");
+
+  rotate_blocks(data, n);  // a kernel, its __shared__ tile and its launch in kernels/rotate.cuh
+  cudaMemcpy(host.data(), data, n * sizeof(int), cudaMemcpyDeviceToHost);
+  expect(host[0] == 99 && host[48] == 51 && host[49] == 100 && host[50] == 49,
+         "a kernel in a header included with quotes is translated and runs");
   expect(cudaGetLastError() == cudaSuccess, "no launch reported an error");
 
   cudaFree(data);
