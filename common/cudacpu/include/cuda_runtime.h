@@ -30,6 +30,7 @@
 #include "library_types.h"
 #include "cudacpu/api.h"
 #include "cudacpu/kernel.h"
+#include "cudacpu/launch.h"
 #include "cudacpu/warp.h"
 #include "cudacpu/half.h"
 #include "cudacpu/atomic.h"

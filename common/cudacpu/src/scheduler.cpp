@@ -30,6 +30,7 @@
 
 #include "cuda_runtime.h"
 #include "internal.h"
+#include "race_report.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WS_ASAN 1
@@ -203,6 +204,7 @@ const char* barrier_name(barrier_kind k) {
     case barrier_kind::count: return "__syncthreads_count()";
     case barrier_kind::all: return "__syncthreads_and()";
     case barrier_kind::any: return "__syncthreads_or()";
+    case barrier_kind::grid: return "this_grid().sync()";
   }
   return "__syncthreads()";
 }
@@ -369,6 +371,40 @@ struct warp_rt {
   warp_slot slots[k_warp_slots];
 };
 
+/// The grid-wide barrier of a cooperative launch (one OS thread per block): blocks that finished count as arrived.
+struct grid_barrier {
+  std::mutex m;
+  std::condition_variable cv;
+  std::uint64_t live_blocks = 0;
+  std::uint64_t arrived = 0;
+  std::uint64_t generation = 0;
+  char anchor[2] = {};  // TSan: what every thread did before a grid sync happens before what any does after it
+
+  /// The calling block has arrived; returns once every live block has.
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(m);
+    const std::uint64_t gen = generation;
+    if (++arrived >= live_blocks) {
+      release();
+      return;
+    }
+    cv.wait(lock, [&] { return generation != gen; });
+  }
+  /// The calling block has finished (or was abandoned): it no longer holds the others back.
+  void leave() {
+    std::lock_guard<std::mutex> lock(m);
+    --live_blocks;
+    if (arrived > 0 && arrived >= live_blocks) release();
+  }
+
+ private:
+  void release() {
+    arrived = 0;
+    ++generation;
+    cv.notify_all();
+  }
+};
+
 struct launch_rt {
   const launch_config* cfg = nullptr;
   thunk_fn thunk = nullptr;
@@ -380,6 +416,8 @@ struct launch_rt {
   std::size_t dyn_smem = 0;
   std::atomic<std::uint64_t> next{0};
   std::atomic<bool> aborted{false};
+  bool cooperative = false;
+  grid_barrier grid;
 
   std::uint64_t block_at(std::uint64_t i) const {
     __extension__ using u128 = unsigned __int128;
@@ -416,6 +454,8 @@ struct block_rt : block_ctx {
   int barrier_result = 0;
   std::uint64_t barrier_gen = 0;
   char barrier_anchor[2] = {};
+  std::uint64_t grid_wait_gen = ~0ull;  // barrier_gen of the last grid sync this block waited for
+  std::uint64_t grid_syncs = 0;         // grid syncs this block has passed (TSan anchor parity)
 
   // livelock detection
   std::uint64_t progress_epoch = 0;
@@ -505,11 +545,12 @@ struct worker {
   }
 #endif
 
-  void run(launch_rt& L) {
+  /// Runs blocks of `L` until none is left; `only` >= 0: runs just that one (a cooperative launch's thread).
+  void run(launch_rt& L, std::int64_t only = -1) {
     init_on_this_thread();
     tls_block = &block;
     while (!L.aborted.load(std::memory_order_relaxed)) {
-      const std::uint64_t i = L.next.fetch_add(1, std::memory_order_relaxed);
+      const std::uint64_t i = only >= 0 ? static_cast<std::uint64_t>(only) : L.next.fetch_add(1, std::memory_order_relaxed);
       if (i >= L.blocks) break;
       block.setup(L, L.block_at(i));
       tsan_acquire(&exit_anchor);
@@ -526,7 +567,9 @@ struct worker {
       block.cursor = 0;
       f->ctx = fctx::make_fcontext(f->stack_lo + f->stack_size, f->stack_size, &fiber_entry);
       switch_to(&home, f, false);
+      if (only >= 0) break;
     }
+    if (L.cooperative) L.grid.leave();
     tsan_acquire(&exit_anchor);
     tls_block = nullptr;
     tls_thread = nullptr;
@@ -611,6 +654,9 @@ void block_rt::run_thread(thread_rt& t) {
   ++progress_epoch;
   tsan_acquire(&g_launch_anchor);
   tsan_acquire(&w->start_anchor);
+#if WS_TSAN
+  name_race_fiber(block_idx, t.thread_idx);  // race checker (src/race_report.cpp): reports name CUDA threads
+#endif
   L->thunk(L->payload);
 }
 
@@ -797,6 +843,7 @@ bool block_rt::end_of_pass() {
     case barrier_kind::count: barrier_result = static_cast<int>(barrier_true); break;
     case barrier_kind::all: barrier_result = barrier_true == n_barrier; break;
     case barrier_kind::any: barrier_result = barrier_true > 0; break;
+    case barrier_kind::grid: barrier_result = 0; break;
   }
   for (thread_rt& t : threads)
     if (t.state == tstate::barrier) t.state = tstate::ready;
@@ -857,6 +904,23 @@ class pool {
     job_ = nullptr;
   }
 
+  /// A cooperative launch: one OS thread per block, so every block is resident and grid syncs can complete.
+  void run_cooperative(launch_rt& L) {
+    std::lock_guard<std::mutex> serial(launch_mutex_);
+    L.grid.live_blocks = L.blocks;
+    std::vector<std::thread> threads;
+    threads.reserve(L.blocks);
+    for (std::uint64_t i = 0; i < L.blocks; ++i) {
+      threads.emplace_back([&L, i] {
+        worker w;
+        tls_worker = &w;
+        w.run(L, static_cast<std::int64_t>(i));
+        tls_worker = nullptr;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+  }
+
  private:
   void start_threads(unsigned count) {
     while (threads_ < count) {
@@ -907,8 +971,8 @@ std::uint64_t splitmix64(std::uint64_t& s) {
 std::atomic<std::uint64_t> g_launch_counter{0};  // only advanced by launches whose block order is shuffled
 std::atomic<std::uint64_t> g_kernels_launched{0};  // every launch that runs: cudacpu::kernels_launched()
 
-/// Everything a launch can get wrong before it runs; reports and returns false.
-bool launch_is_valid(const launch_config& c) {
+/// Everything a launch can get wrong before it runs; reports it and returns its error (cudaSuccess: none).
+cudaError_t launch_error(const launch_config& c) {
   const dim3 b = c.block, g = c.grid;
   const std::uint64_t threads = std::uint64_t{b.x} * b.y * b.z;
   const char* why = nullptr;
@@ -933,8 +997,7 @@ bool launch_is_valid(const launch_config& c) {
                    "(cudaGetLastError returns cudaErrorInvalidConfiguration)",
                    g.x, g.y, g.z, b.x, b.y, b.z, why);
     }
-    set_last_error(cudaErrorInvalidConfiguration);
-    return false;
+    return set_last_error(cudaErrorInvalidConfiguration);
   }
   const std::size_t limit = std::max<std::size_t>(k_static_smem_limit, dynamic_smem_limit());
   if (c.shared_bytes > limit) {
@@ -945,24 +1008,23 @@ bool launch_is_valid(const launch_config& c) {
                    "kernel does not run (cudaErrorInvalidValue)",
                    c.shared_bytes, limit);
     }
-    set_last_error(cudaErrorInvalidValue);
-    return false;
+    return set_last_error(cudaErrorInvalidValue);
   }
-  return true;
+  return cudaSuccess;
 }
 
 }  // namespace
 
 // ---- entry points used by the headers ----
 
-void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const void* const* pointer_args,
-                std::size_t arg_count) {
+cudaError_t run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const void* const* pointer_args,
+                       std::size_t arg_count) {
   if (tls_thread != nullptr) {
     device_fatal(cudaErrorNotSupported, "launching a kernel from device code (dynamic parallelism) is not supported",
                  cfg.where);
   }
-  if (sticky_error() != cudaSuccess) return;  // a failed kernel poisons the context, as on a GPU
-  if (!launch_is_valid(cfg)) return;
+  if (const cudaError_t e = sticky_error(); e != cudaSuccess) return e;  // a failed kernel poisons the context
+  if (const cudaError_t e = launch_error(cfg); e != cudaSuccess) return e;
   for (std::size_t i = 0; i < arg_count; ++i) {
     const void* p = pointer_args[i];
     if (p == nullptr) continue;
@@ -983,7 +1045,24 @@ void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const v
     }
     report_note("a GPU would fault: the next synchronising call returns cudaErrorIllegalAddress");
     set_sticky_error(cudaErrorIllegalAddress);
-    return;
+    return cudaErrorIllegalAddress;
+  }
+  const std::uint64_t threads_per_block = std::uint64_t{cfg.block.x} * cfg.block.y * cfg.block.z;
+  const std::uint64_t blocks = std::uint64_t{cfg.grid.x} * cfg.grid.y * cfg.grid.z;
+  if (cfg.cooperative) {
+    // What cudaOccupancyMaxActiveBlocksPerMultiprocessor x multiProcessorCount report (api.h, runtime.cpp).
+    const std::uint64_t resident = (2048 / threads_per_block) * worker_count();
+    if (blocks > resident) {
+      report_error(cfg.where,
+                   "cooperative launch of %llu blocks of %llu threads: at most %llu blocks can be resident at once "
+                   "(cudaOccupancyMaxActiveBlocksPerMultiprocessor = %llu x multiProcessorCount = %u), and "
+                   "this_grid().sync() needs every block resident; the kernel does not run "
+                   "(cudaErrorCooperativeLaunchTooLarge)",
+                   static_cast<unsigned long long>(blocks), static_cast<unsigned long long>(threads_per_block),
+                   static_cast<unsigned long long>(resident),
+                   static_cast<unsigned long long>(2048 / threads_per_block), worker_count());
+      return set_last_error(cudaErrorCooperativeLaunchTooLarge);
+    }
   }
 
   g_kernels_launched.fetch_add(1, std::memory_order_relaxed);
@@ -991,8 +1070,9 @@ void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const v
   L.cfg = &cfg;
   L.thunk = thunk;
   L.payload = payload;
-  L.blocks = std::uint64_t{cfg.grid.x} * cfg.grid.y * cfg.grid.z;
-  L.threads_per_block = cfg.block.x * cfg.block.y * cfg.block.z;
+  L.blocks = blocks;
+  L.threads_per_block = static_cast<unsigned>(threads_per_block);
+  L.cooperative = cfg.cooperative;
   L.dyn_smem = cfg.shared_bytes;
   if (const std::uint64_t seed = block_seed(); seed != 0 && L.blocks > 1) {
     // An affine permutation of the block indices: O(1) state, different for every launch, same for every run.
@@ -1004,8 +1084,57 @@ void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const v
   }
   device_work work(work_kind::kernel);  // the work watch: lift its protection, attribute output changes to kernels
   tsan_release(&g_launch_anchor);
-  pool::get().run(L);
+  if (L.cooperative) {
+    pool::get().run_cooperative(L);
+  } else {
+    pool::get().run(L);
+  }
   tsan_acquire(&g_done_anchor);
+  return cudaSuccess;
+}
+
+cudaError_t untyped_kernel_launch(const char* api, source_location where) {
+  report_error(where,
+               "%s was given the kernel as a void* pointer; the CPU backend needs the kernel itself to read the "
+               "arguments (its parameter types): pass `kernel`, not `(void*)kernel`. The kernel does not run "
+               "(cudaErrorInvalidDeviceFunction)",
+               api);
+  return set_last_error(cudaErrorInvalidDeviceFunction);
+}
+
+bool in_cooperative_launch() noexcept {
+  return tls_thread != nullptr && tls_worker != nullptr && tls_worker->block.L != nullptr &&
+         tls_worker->block.L->cooperative;
+}
+
+void grid_sync(source_location where) {
+  thread_rt* t = current_thread();
+  if (t == nullptr) {
+    quiet_scope q;
+    report_error(where, "this_grid().sync() called outside a kernel");
+    return;
+  }
+  block_rt& b = current_block();
+  if (!b.L->cooperative) {
+    quiet_scope q;
+    report_error(where,
+                 "this_grid().sync() needs a cooperative launch (cudaLaunchCooperativeKernel): with <<<...>>> the "
+                 "blocks are not all resident at once, so a grid-wide barrier could never complete; the block is "
+                 "abandoned (cudaErrorLaunchFailure)");
+    report_note("thread (%u,%u,%u)", t->thread_idx.x, t->thread_idx.y, t->thread_idx.z);
+    b.context_note();
+    b.abandon(cudaErrorLaunchFailure, true);
+  }
+  [[maybe_unused]] char* anchor = &b.L->grid.anchor[b.grid_syncs & 1u];
+  tsan_release(anchor);
+  block_barrier(barrier_kind::grid, 0, where);  // the whole block arrives (divergence is reported there)
+  if (b.grid_wait_gen != b.barrier_gen) {
+    // The first thread of the block to resume waits for the other blocks; the rest run after it.
+    b.grid_wait_gen = b.barrier_gen;
+    ++b.grid_syncs;
+    b.L->grid.arrive_and_wait();
+  }
+  tsan_acquire(anchor);
 }
 
 int block_barrier(barrier_kind kind, int predicate, source_location where) {

@@ -3,7 +3,7 @@
 ///
 /// The translator turns `k<<<g, b, smem, stream>>>(args...)` into
 /// `::cudacpu::launch(::cudacpu::launch_config(g, b, smem, stream), [&](auto&... a) { k(a...); })(args...)`
-/// and `__shared__ T name DIMS;` into `T (&name) DIMS = ::cudacpu::shared_variable<T DIMS>([]{});`.
+/// and `__shared__ T name DIMS;` into `T (&name) DIMS = ::cudacpu::shared_variable<T DIMS>([]{}, "name");`.
 /// Each CUDA thread runs as a fiber; `threadIdx` & co. read the running fiber's context through a thread_local
 /// pointer (fibers never migrate between OS threads, so the pointer is always the right one).
 #pragma once
@@ -27,6 +27,7 @@ struct launch_config {
   std::size_t shared_bytes;  ///< dynamic shared memory per block
   cudaStream_t stream;       ///< stream (work runs synchronously, in issue order)
   source_location where;     ///< the launch in the learner's file
+  bool cooperative = false;  ///< cudaLaunchCooperativeKernel: every block runs at once, this_grid().sync() works
 
   /// Captures a launch configuration; `where` defaults to the caller's position (the `<<<...>>>` line).
   launch_config(dim3 g, dim3 b, std::size_t smem = 0, cudaStream_t s = nullptr,
@@ -58,18 +59,32 @@ using thunk_fn = void (*)(void* payload);
 
 /// Validates `cfg` and the pointer arguments, then runs every block (returns when the grid is done).
 /// @param pointer_args the kernel's arguments that are pointers (null for the others), for the host-pointer check
-void run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const void* const* pointer_args,
+/// @return the launch's error (also the last error), cudaSuccess when the grid ran
+cudaError_t run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, const void* const* pointer_args,
                 std::size_t arg_count);
 
 /// Address of the `__shared__` declaration identified by `key` in the running block (allocated on first use).
 void* shared_alloc(const void* key, std::size_t size, std::size_t align, source_location where);
 /// Start of the running block's dynamic shared memory.
 void* dynamic_shared_base(source_location where);
+// ---- race checker (src/race_report.cpp, races mode only) ----
+/// Tells the race checker that the running block's `__shared__` variable `name` (declared at `where`) is at `p`:
+/// `size` bytes, an array of `rank` dimensions (`extents`, at most 3; 0 for a scalar or a class) of `element`-byte
+/// elements. A data race on it is then reported as "data race on __shared__ name[i][j]".
+void note_shared(const void* p, std::size_t size, std::size_t element, unsigned rank, const std::size_t* extents,
+                 const char* name, source_location where);
+// ---- end race checker ----
 
-/// Kinds of block-wide barrier (they share one implementation).
-enum class barrier_kind : std::uint8_t { plain, count, all, any };
+/// Kinds of block-wide barrier (they share one implementation). `grid`: the block's part of this_grid().sync().
+enum class barrier_kind : std::uint8_t { plain, count, all, any, grid };
 /// Block barrier: suspends the calling CUDA thread until all live threads of its block arrive.
 int block_barrier(barrier_kind kind, int predicate, source_location where);
+/// Grid-wide barrier (cooperative_groups' this_grid().sync()): every thread of every block waits until all threads
+/// of the grid arrive; threads that exited count as arrived. Outside a cooperative launch it reports an error and
+/// abandons the block.
+void grid_sync(source_location where = source_location::current());
+/// True inside a kernel started by cudaLaunchCooperativeKernel (every block resident at once).
+bool in_cooperative_launch() noexcept;
 /// Lets the other threads of the block run (failed atomicCAS, __nanosleep): keeps spin loops from hanging.
 void spin_yield(source_location where);
 /// Reports a fatal device-side error (e.g. `__trap()`), abandons the block and sets the sticky error.
@@ -103,7 +118,7 @@ class launcher {
 
   /// Stores the arguments once (CUDA's parameter buffer), checks them and runs the whole grid.
   template <class... Args>
-  void operator()(Args&&... args) {
+  cudaError_t operator()(Args&&... args) {
     using tuple_type = std::tuple<std::decay_t<Args>...>;
     tuple_type stored(std::forward<Args>(args)...);
     const void* pointers[sizeof...(Args) + 1] = {};
@@ -117,7 +132,7 @@ class launcher {
       F* body;
       tuple_type* args;
     } payload{&body_, &stored};
-    detail::run_launch(
+    return detail::run_launch(
         cfg_,
         [](void* p) {
           auto* pl = static_cast<payload_type*>(p);
@@ -145,6 +160,22 @@ T& shared_variable(Key key, source_location where = source_location::current()) 
   (void)key;
   void* p = detail::shared_alloc(&detail::shared_key<Key>, sizeof(T), alignof(T), where);
   return *std::launder(reinterpret_cast<T*>(p));
+}
+
+/// The same, with the declared name (what the translator writes: `shared_variable<float[16][16]>([]{}, "tile")`),
+/// which the race checker's reports use.
+template <class T, class Key>
+T& shared_variable(Key key, const char* name, source_location where = source_location::current()) {
+  T& v = shared_variable<T>(key, where);
+#if defined(WS_CUDACPU_CHECK_RACES)
+  const std::size_t extents[3] = {std::extent<T, 0>::value, std::extent<T, 1>::value, std::extent<T, 2>::value};
+  detail::note_shared(const_cast<const void*>(static_cast<const volatile void*>(__builtin_addressof(v))), sizeof(T),
+                      sizeof(std::remove_all_extents_t<T>), static_cast<unsigned>(std::rank<T>::value), extents, name,
+                      where);
+#else
+  (void)name;
+#endif
+  return v;
 }
 
 /// The running block's dynamic shared memory (`extern __shared__ T name[];`), sized by the launch's smem.
