@@ -1402,16 +1402,21 @@ std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, un
     b.abandon(cudaErrorLaunchFailure, true);
   }
   int slot = -1;
+  // --- cooperative groups (H2): the collective this lane joins has its mask, intrinsic and place. Another group
+  // of the warp (a tile, a coalesced group) may be in a different collective whose mask overlaps this one, as
+  // with independent thread scheduling: a lane waits there only after this one. Same mask elsewhere, or another
+  // mask at the same place, is a bug; a cycle of waits is reported as a deadlock when the block stalls.
   for (int i = 0; i < k_warp_slots; ++i) {
     const warp_slot& s = wp.slots[i];
-    if (s.active && (s.mask & m)) {
+    if (s.active && s.mask == m && s.op == op && (op == warp_op::sync || same_place(s.where, where))) {
       slot = i;
       break;
     }
   }
-  if (slot >= 0) {
-    warp_slot& s = wp.slots[slot];
-    if (s.mask != m) {
+  for (int i = 0; slot < 0 && i < k_warp_slots; ++i) {
+    const warp_slot& s = wp.slots[i];
+    if (!s.active || !(s.mask & m)) continue;
+    if (s.mask != m && s.op == op && same_place(s.where, where)) {
       report_error(where,
                    "warp mask mismatch: lane %u of warp %u calls %s with mask 0x%08x, but lanes %s wait in %s at "
                    "%s:%u with mask 0x%08x",
@@ -1420,14 +1425,16 @@ std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, un
       b.context_note();
       b.abandon(cudaErrorLaunchFailure, true);
     }
-    if (s.op != op || (op != warp_op::sync && !same_place(s.where, where))) {
+    if (s.mask == m) {
       report_error(where, "lane %u of warp %u reaches %s here, but lanes %s of its warp wait in %s at %s:%u",
                    t->lane, t->warp, op_name(op), lane_list(s.arrived).c_str(), op_name(s.op), s.where.file_name(),
                    static_cast<unsigned>(s.where.line()));
       b.context_note();
       b.abandon(cudaErrorLaunchFailure, true);
     }
-  } else {
+  }
+  // --- end cooperative groups (H2)
+  if (slot < 0) {
     for (int i = 0; i < k_warp_slots; ++i)
       if (!wp.slots[i].active) {
         slot = i;
