@@ -227,61 +227,61 @@ TEST_CASE("a launch whose arguments span #ifdef lines keeps the directives on th
 
 TEST_CASE("a __shared__ array becomes a reference to the block's shared variable", "[translate][shared]") {
   CHECK(body("void k() {\n  __shared__ float tile[16][17];\n}\n") ==
-        "void k() {\n  float (&tile)[16][17] = ::cudacpu::shared_variable<float[16][17]>([]{});\n}\n");
+        "void k() {\n  float (&tile)[16][17] = ::cudacpu::shared_variable<float[16][17]>([]{}, \"tile\");\n}\n");
   CHECK(body("void k() { __shared__ float cache[BLOCK / 2 + 1]; }") ==
-        "void k() { float (&cache)[BLOCK / 2 + 1] = ::cudacpu::shared_variable<float[BLOCK / 2 + 1]>([]{}); }");
+        "void k() { float (&cache)[BLOCK / 2 + 1] = ::cudacpu::shared_variable<float[BLOCK / 2 + 1]>([]{}, \"cache\"); }");
 }
 
 TEST_CASE("a __shared__ scalar becomes a plain reference, which gcc does not warn about", "[translate][shared]") {
   CHECK(body("void k() { __shared__ int count; }") ==
-        "void k() { int& count = ::cudacpu::shared_variable<int>([]{}); }");
+        "void k() { int& count = ::cudacpu::shared_variable<int>([]{}, \"count\"); }");
 }
 
 TEST_CASE("qualifiers, dependent types, templates and pointers stay part of the type", "[translate][shared]") {
   CHECK(body("void k() { __shared__ volatile float v[32]; }") ==
-        "void k() { volatile float (&v)[32] = ::cudacpu::shared_variable<volatile float[32]>([]{}); }");
+        "void k() { volatile float (&v)[32] = ::cudacpu::shared_variable<volatile float[32]>([]{}, \"v\"); }");
   CHECK(body("void k() { __shared__ typename BlockReduce::TempStorage temp; }") ==
         "void k() { typename BlockReduce::TempStorage& temp = "
-        "::cudacpu::shared_variable<typename BlockReduce::TempStorage>([]{}); }");
+        "::cudacpu::shared_variable<typename BlockReduce::TempStorage>([]{}, \"temp\"); }");
   CHECK(body("void k() { __shared__ float* ptrs[4]; }") ==
-        "void k() { float* (&ptrs)[4] = ::cudacpu::shared_variable<float*[4]>([]{}); }");
+        "void k() { float* (&ptrs)[4] = ::cudacpu::shared_variable<float*[4]>([]{}, \"ptrs\"); }");
   CHECK(body("void k() { __shared__ float *p; }") ==
-        "void k() { float*& p = ::cudacpu::shared_variable<float*>([]{}); }");
+        "void k() { float*& p = ::cudacpu::shared_variable<float*>([]{}, \"p\"); }");
   CHECK(body("void k() { __shared__ Vec<float, 4> v[8]; }") ==
-        "void k() { Vec<float, 4> (&v)[8] = ::cudacpu::shared_variable<Vec<float, 4>[8]>([]{}); }");
+        "void k() { Vec<float, 4> (&v)[8] = ::cudacpu::shared_variable<Vec<float, 4>[8]>([]{}, \"v\"); }");
   CHECK(
       body("void k() { __shared__ unsigned long long int hits[2]; }") ==
-      "void k() { unsigned long long int (&hits)[2] = ::cudacpu::shared_variable<unsigned long long int[2]>([]{}); }");
+      "void k() { unsigned long long int (&hits)[2] = ::cudacpu::shared_variable<unsigned long long int[2]>([]{}, \"hits\"); }");
   CHECK(
       body("void k() { __shared__ std::array<Tile<(N > 2)>, 2> t; }") ==
-      "void k() { std::array<Tile<(N > 2)>, 2>& t = ::cudacpu::shared_variable<std::array<Tile<(N > 2)>, 2>>([]{}); }");
+      "void k() { std::array<Tile<(N > 2)>, 2>& t = ::cudacpu::shared_variable<std::array<Tile<(N > 2)>, 2>>([]{}, \"t\"); }");
 }
 
 TEST_CASE("__shared__ may follow other specifiers; static and alignment requests are dropped", "[translate][shared]") {
   CHECK(body("void k() { volatile __shared__ float x[32]; }") ==
-        "void k() { volatile float (&x)[32] = ::cudacpu::shared_variable<volatile float[32]>([]{}); }");
+        "void k() { volatile float (&x)[32] = ::cudacpu::shared_variable<volatile float[32]>([]{}, \"x\"); }");
   CHECK(body("void k() { static __shared__ int s[8]; }") ==
-        "void k() { int (&s)[8] = ::cudacpu::shared_variable<int[8]>([]{}); }");
+        "void k() { int (&s)[8] = ::cudacpu::shared_variable<int[8]>([]{}, \"s\"); }");
   CHECK(body("void k() { __shared__ __align__(16) float a[8]; }") ==
-        "void k() { float (&a)[8] = ::cudacpu::shared_variable<float[8]>([]{}); }");
+        "void k() { float (&a)[8] = ::cudacpu::shared_variable<float[8]>([]{}, \"a\"); }");
   CHECK(body("void k() { __shared__ alignas(alignof(float4)) float b[8]; }") ==
-        "void k() { float (&b)[8] = ::cudacpu::shared_variable<float[8]>([]{}); }");
+        "void k() { float (&b)[8] = ::cudacpu::shared_variable<float[8]>([]{}, \"b\"); }");
   CHECK(body("void k() { float __shared__ c[2]; }") ==
-        "void k() { float (&c)[2] = ::cudacpu::shared_variable<float[2]>([]{}); }");
+        "void k() { float (&c)[2] = ::cudacpu::shared_variable<float[2]>([]{}, \"c\"); }");
   CHECK(body("void k() { __device__ __shared__ int d; }") ==
-        "void k() { int& d = ::cudacpu::shared_variable<int>([]{}); }");
+        "void k() { int& d = ::cudacpu::shared_variable<int>([]{}, \"d\"); }");
 }
 
 TEST_CASE("several declarators become several declarations on the same line", "[translate][shared]") {
   CHECK(body("void k() { __shared__ float a[16], b[16][17]; }") ==
-        "void k() { float (&a)[16] = ::cudacpu::shared_variable<float[16]>([]{}); "
-        "float (&b)[16][17] = ::cudacpu::shared_variable<float[16][17]>([]{}); }");
+        "void k() { float (&a)[16] = ::cudacpu::shared_variable<float[16]>([]{}, \"a\"); "
+        "float (&b)[16][17] = ::cudacpu::shared_variable<float[16][17]>([]{}, \"b\"); }");
   CHECK(body("void k() { __shared__ float *p, q[2]; }") ==
-        "void k() { float*& p = ::cudacpu::shared_variable<float*>([]{}); "
-        "float (&q)[2] = ::cudacpu::shared_variable<float[2]>([]{}); }");
+        "void k() { float*& p = ::cudacpu::shared_variable<float*>([]{}, \"p\"); "
+        "float (&q)[2] = ::cudacpu::shared_variable<float[2]>([]{}, \"q\"); }");
   CHECK(body("void k() { __shared__ float a[f(1, 2)], b[X<1, 2>::v]; }") ==
-        "void k() { float (&a)[f(1, 2)] = ::cudacpu::shared_variable<float[f(1, 2)]>([]{}); "
-        "float (&b)[X<1, 2>::v] = ::cudacpu::shared_variable<float[X<1, 2>::v]>([]{}); }");
+        "void k() { float (&a)[f(1, 2)] = ::cudacpu::shared_variable<float[f(1, 2)]>([]{}, \"a\"); "
+        "float (&b)[X<1, 2>::v] = ::cudacpu::shared_variable<float[X<1, 2>::v]>([]{}, \"b\"); }");
 }
 
 TEST_CASE("a __shared__ declaration over several lines keeps each declarator on its line", "[translate][shared]") {
@@ -294,13 +294,13 @@ TEST_CASE("a __shared__ declaration over several lines keeps each declarator on 
       "}\n";
   CHECK(body(in) ==
         "void k() {\n"
-        "  float (&a)[16] = ::cudacpu::shared_variable<float[16]>([]{});\n"
-        "                   float (&b)[16 + 1] = ::cudacpu::shared_variable<float[16 + 1]>([]{});\n"
+        "  float (&a)[16] = ::cudacpu::shared_variable<float[16]>([]{}, \"a\");\n"
+        "                   float (&b)[16 + 1] = ::cudacpu::shared_variable<float[16 + 1]>([]{}, \"b\");\n"
         "\n"
         "  a[0] = 1;\n"
         "}\n");
   CHECK(body("void k() {\n  __shared__\n  float x;\n}\n") ==
-        "void k() {\n  \n  float& x = ::cudacpu::shared_variable<float>([]{});\n}\n");
+        "void k() {\n  \n  float& x = ::cudacpu::shared_variable<float>([]{}, \"x\");\n}\n");
 }
 
 TEST_CASE("extern __shared__ arrays become pointers to the dynamic shared memory", "[translate][shared]") {
@@ -329,10 +329,10 @@ TEST_CASE("a class defined in a __shared__ declaration stays on its lines and na
         "  union TempStorage\n"
         "  {\n"
         "    float sort[4];\n"
-        "  }; TempStorage& temp = ::cudacpu::shared_variable<TempStorage>([]{}); "
-        "TempStorage (&more)[2] = ::cudacpu::shared_variable<TempStorage[2]>([]{});\n"
+        "  }; TempStorage& temp = ::cudacpu::shared_variable<TempStorage>([]{}, \"temp\"); "
+        "TempStorage (&more)[2] = ::cudacpu::shared_variable<TempStorage[2]>([]{}, \"more\");\n"
         "  struct ws_shared_type_97_ { int a; }; ws_shared_type_97_& anon = "
-        "::cudacpu::shared_variable<ws_shared_type_97_>([]{});\n"
+        "::cudacpu::shared_variable<ws_shared_type_97_>([]{}, \"anon\");\n"
         "}\n");
 }
 
@@ -364,15 +364,15 @@ TEST_CASE("an extern __shared__ array at namespace scope becomes a macro that as
 TEST_CASE("__shared__ in lambdas, member functions, control flow and after directives is translated",
           "[translate][shared]") {
   CHECK(body("auto f = [] { __shared__ int n; };") ==
-        "auto f = [] { int& n = ::cudacpu::shared_variable<int>([]{}); };");
+        "auto f = [] { int& n = ::cudacpu::shared_variable<int>([]{}, \"n\"); };");
   CHECK(body("struct S { void g() { __shared__ int n; } };") ==
-        "struct S { void g() { int& n = ::cudacpu::shared_variable<int>([]{}); } };");
+        "struct S { void g() { int& n = ::cudacpu::shared_variable<int>([]{}, \"n\"); } };");
   CHECK(body("void k() { if (x) { __shared__ int n; } }") ==
-        "void k() { if (x) { int& n = ::cudacpu::shared_variable<int>([]{}); } }");
+        "void k() { if (x) { int& n = ::cudacpu::shared_variable<int>([]{}, \"n\"); } }");
   CHECK(body("void k() {\n#pragma unroll\n  __shared__ int n;\n}") ==
-        "void k() {\n#pragma unroll\n  int& n = ::cudacpu::shared_variable<int>([]{});\n}");
+        "void k() {\n#pragma unroll\n  int& n = ::cudacpu::shared_variable<int>([]{}, \"n\");\n}");
   CHECK(body("void k() { label: __shared__ int n; }") ==
-        "void k() { label: int& n = ::cudacpu::shared_variable<int>([]{}); }");
+        "void k() { label: int& n = ::cudacpu::shared_variable<int>([]{}, \"n\"); }");
 }
 
 TEST_CASE("__shared__ in comments, strings and directives is left alone", "[translate][shared]") {

@@ -893,7 +893,9 @@ class shared_rewriter {
         const std::string dims_text = join(dims);
         const std::string declarator =
             dims.empty() ? "& " + std::string(text(name)) : " (&" + std::string(text(name)) + ")" + dims_text;
-        decl = full_type + declarator + " = ::cudacpu::shared_variable<" + full_type + dims_text + ">([]{});";
+        // The name, for the race checker's reports ("data race on __shared__ tile[3][4]").
+        decl = full_type + declarator + " = ::cudacpu::shared_variable<" + full_type + dims_text + ">([]{}, \"" +
+               std::string(text(name)) + "\");";
       }
       const std::size_t before = count_newlines(text_.substr(seg_begin, name.begin - seg_begin));
       const std::size_t after = count_newlines(text_.substr(name.end, seg_end - name.end));

@@ -7,7 +7,7 @@
 /// | CUDA                                   | becomes |
 /// |----------------------------------------|---------|
 /// | `k<<<g, b[, smem[, stream]]>>>(args…)` | `::cudacpu::launch(::cudacpu::launch_config(g, b[, smem[, stream]]), [&](auto&... ws_args_) { k(ws_args_...); })(args…)` |
-/// | `__shared__ T name DIMS;`              | `T (&name) DIMS = ::cudacpu::shared_variable<T DIMS>([]{});` |
+/// | `__shared__ T name DIMS;`              | `T (&name) DIMS = ::cudacpu::shared_variable<T DIMS>([]{}, "name");` |
 /// | `extern __shared__ T name[];`          | `T* name = ::cudacpu::dynamic_shared<T>();` |
 ///
 /// and keeps every line where it was, so the compiler's messages point at the learner's file (docs/architecture.md).

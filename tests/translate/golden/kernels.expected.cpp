@@ -39,9 +39,9 @@ __global__ void scale_kernel(const float* in, float* out, float alpha, int n) {
 /// @brief One partial sum per block, a tree reduction in shared memory.
 template <int BLOCK>
 __global__ void reduce_kernel(const float* __restrict__ in, float* __restrict__ partial, int n) {
-  float (&cache)[BLOCK] = ::cudacpu::shared_variable<float[BLOCK]>([]{});
-  volatile int (&flags)[BLOCK / 32] = ::cudacpu::shared_variable<volatile int[BLOCK / 32]>([]{}); volatile int*& last = ::cudacpu::shared_variable<volatile int*>([]{});
-  typename Reducer::storage& scratch = ::cudacpu::shared_variable<typename Reducer::storage>([]{});
+  float (&cache)[BLOCK] = ::cudacpu::shared_variable<float[BLOCK]>([]{}, "cache");
+  volatile int (&flags)[BLOCK / 32] = ::cudacpu::shared_variable<volatile int[BLOCK / 32]>([]{}, "flags"); volatile int*& last = ::cudacpu::shared_variable<volatile int*>([]{}, "last");
+  typename Reducer::storage& scratch = ::cudacpu::shared_variable<typename Reducer::storage>([]{}, "scratch");
   int tid = static_cast<int>(threadIdx.x);
   int i = static_cast<int>(blockIdx.x) * BLOCK + tid;
   cache[tid] = i < n ? in[i] : 0.0f;
@@ -61,8 +61,8 @@ __global__ void reduce_kernel(const float* __restrict__ in, float* __restrict__ 
 /// @brief C = A * B with square tiles; T is the element type, TILE the tile width.
 template <typename T, int TILE>
 __global__ void matmul_kernel_tiled(const T* a, const T* b, T* c, int n) {
-  T (&tile_a)[TILE][TILE] = ::cudacpu::shared_variable<T[TILE][TILE]>([]{});
-                             T (&tile_b)[TILE][TILE + 1] = ::cudacpu::shared_variable<T[TILE][TILE + 1]>([]{});
+  T (&tile_a)[TILE][TILE] = ::cudacpu::shared_variable<T[TILE][TILE]>([]{}, "tile_a");
+                             T (&tile_b)[TILE][TILE + 1] = ::cudacpu::shared_variable<T[TILE][TILE + 1]>([]{}, "tile_b");
   int row = static_cast<int>(blockIdx.y) * TILE + static_cast<int>(threadIdx.y);
   int col = static_cast<int>(blockIdx.x) * TILE + static_cast<int>(threadIdx.x);
   T sum{};
@@ -84,7 +84,7 @@ __global__ void softmax_kernel(const float* in, float* out, int cols) {
   struct ws_shared_type_3075_ {
     float max;
     float sum;
-  }; ws_shared_type_3075_& stats = ::cudacpu::shared_variable<ws_shared_type_3075_>([]{});
+  }; ws_shared_type_3075_& stats = ::cudacpu::shared_variable<ws_shared_type_3075_>([]{}, "stats");
   const char* note = "a string with k<<<1, 1>>>() and __shared__ inside";
   (void)note;
   (void)also_smem;

@@ -44,9 +44,10 @@ auto launch(const launch_config&, Body body) {
   return [body](auto... args) mutable { body(args...); };
 }
 
-/// The block's instance of one `__shared__` declaration; the key's type identifies the declaration.
+/// The block's instance of one `__shared__` declaration; the key's type identifies the declaration, the name is the
+/// declared one (for the race checker's reports).
 template <class T, class Key>
-T& shared_variable(Key) {
+T& shared_variable(Key, const char*) {
   static T variable;
   return variable;
 }
