@@ -1,6 +1,7 @@
 /// @file
 /// @brief Stand-in for cuBLAS (`cublas_v2.h`) on the cudacpu backend: handles, streams, math and pointer modes, and
-///        GEMM (`cublasSgemm`, `cublasDgemm`, `cublasSgemmStridedBatched`, `cublasGemmEx`) computed on the host.
+///        GEMM (`cublasSgemm`, `cublasDgemm`, `cublasSgemmStridedBatched`, `cublasGemmEx`,
+///        `cublasGemmStridedBatchedEx`) computed on the host; `cublasLt.h` builds on it.
 ///
 /// The course uses cuBLAS as a yardstick: a learner's kernel is compared with it. So the same .cu builds against
 /// this header on the CPU backend and against the real library on a GPU, with the same signatures, enum values,
@@ -30,9 +31,15 @@
 ///   compute types, `CUBLAS_TF32_TENSOR_OP_MATH` and `CUBLAS_TENSOR_OP_MATH` are computed in full float (a GPU may
 ///   round inputs to TF32, half or bfloat16 and be less accurate); `CUBLAS_COMPUTE_16F` accumulates in float.
 /// - **Not provided**: the rest of cuBLAS (level 1/2 BLAS, other level 3 routines, batched pointer-array GEMM,
-///   complex and integer types, cublasLt, the `_64` variants); the algorithm argument is accepted and ignored.
+///   complex and integer types, the `_64` variants; cublasLt is in `cublasLt.h`); the algorithm argument is
+///   accepted and ignored.
 /// - **Speed** says nothing about a GPU: one host thread, a simple cache-friendly loop.
 #pragma once
+
+// The real headers' include guards: code tests them to learn that cuBLAS is declared (cuda-samples' helper_cuda.h
+// defines its cublasStatus_t overloads only `#ifdef CUBLAS_API_H_`).
+#define CUBLAS_V2_H_
+#define CUBLAS_API_H_
 
 #include <algorithm>
 #include <cstdarg>
@@ -461,6 +468,59 @@ constexpr bool valid_algo(cublasGemmAlgo_t algo) {
   return (a >= -1 && a <= 23) || (a >= 99 && a <= 115) || a == 999;
 }
 
+/// cublasGemmEx's checks (arguments, then the type combination and the algorithm); sets @p g's element types and
+/// @p scale (alpha's and beta's type).
+inline cublasStatus_t check_gemm_ex(cublasHandle_t handle, gemm_call& g, const void* alpha, const void* beta,
+                                    cudaDataType a_type, cudaDataType b_type, cudaDataType c_type,
+                                    cublasComputeType_t compute, cublasGemmAlgo_t algo, elem* scale,
+                                    const ::cudacpu::source_location& where) {
+  if (const cublasStatus_t s = check_gemm_args(handle, g, alpha, beta, where); s != CUBLAS_STATUS_SUCCESS) return s;
+  if (a_type != b_type || !gemm_ex_supported(compute, a_type, c_type) || !to_elem(a_type, &g.a_type) ||
+      !to_elem(b_type, &g.b_type) || !to_elem(c_type, &g.c_type))
+    return fail(CUBLAS_STATUS_NOT_SUPPORTED, where,
+                "%s: cuBLAS has no GEMM with Atype %d, Btype %d, Ctype %d and computeType %d (see the cudaDataType "
+                "and cublasComputeType_t values; e.g. CUDA_R_16F inputs, CUDA_R_32F output, CUBLAS_COMPUTE_32F)",
+                g.api, static_cast<int>(a_type), static_cast<int>(b_type), static_cast<int>(c_type),
+                static_cast<int>(compute));
+  if (!valid_algo(algo))
+    return fail(CUBLAS_STATUS_NOT_SUPPORTED, where, "%s: algo = %d is not a cublasGemmAlgo_t", g.api,
+                static_cast<int>(algo));
+  switch (compute) {
+    case CUBLAS_COMPUTE_64F:
+    case CUBLAS_COMPUTE_64F_PEDANTIC:
+    case CUBLAS_COMPUTE_64F_EMULATED_FIXEDPOINT: *scale = elem::f64; break;
+    case CUBLAS_COMPUTE_16F:
+    case CUBLAS_COMPUTE_16F_PEDANTIC: *scale = elem::f16; break;
+    default: *scale = elem::f32; break;
+  }
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+/// One GEMM of a cublasGemmEx-style call that passed check_gemm_ex, accumulated as @p compute says.
+inline cublasStatus_t gemm_ex_run(cublasHandle_t handle, const gemm_call& g, const void* alpha, const void* beta,
+                                  cublasComputeType_t compute, elem scale, const ::cudacpu::source_location& where) {
+  if (scale == elem::f64) return gemm<double>(handle, g, alpha, beta, scale, where);
+  (void)compute;  // every other compute type accumulates in float here
+  return gemm<float>(handle, g, alpha, beta, scale, where);
+}
+
+/// The cublasComputeType_t of cuBLAS's pre-CUDA 11 cudaDataType compute types (in @p handle's math mode).
+inline cublasStatus_t legacy_compute_type(cublasHandle_t handle, const char* api, cudaDataType old,
+                                          cublasComputeType_t* out, const ::cudacpu::source_location& where) {
+  if (const cublasStatus_t s = check_handle(api, handle, where); s != CUBLAS_STATUS_SUCCESS) return s;
+  const bool pedantic = (static_cast<int>(handle->math_mode) & 0xf) == CUBLAS_PEDANTIC_MATH;
+  switch (old) {
+    case CUDA_R_32F: *out = pedantic ? CUBLAS_COMPUTE_32F_PEDANTIC : CUBLAS_COMPUTE_32F; return CUBLAS_STATUS_SUCCESS;
+    case CUDA_R_64F: *out = pedantic ? CUBLAS_COMPUTE_64F_PEDANTIC : CUBLAS_COMPUTE_64F; return CUBLAS_STATUS_SUCCESS;
+    case CUDA_R_16F: *out = pedantic ? CUBLAS_COMPUTE_16F_PEDANTIC : CUBLAS_COMPUTE_16F; return CUBLAS_STATUS_SUCCESS;
+    case CUDA_R_32I: *out = pedantic ? CUBLAS_COMPUTE_32I_PEDANTIC : CUBLAS_COMPUTE_32I; return CUBLAS_STATUS_SUCCESS;
+    default:
+      return fail(CUBLAS_STATUS_NOT_SUPPORTED, where,
+                  "%s: the cudaDataType compute type %d is not CUDA_R_32F, CUDA_R_64F, CUDA_R_16F or CUDA_R_32I", api,
+                  static_cast<int>(old));
+  }
+}
+
 }  // namespace cudacpu::blas
 
 // ---- helper functions ----
@@ -740,27 +800,13 @@ inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t tran
                                    cublasGemmAlgo_t algo, WS_CUDACPU_WHERE) {
   namespace b = cudacpu::blas;
   using b::elem;
-  const char* api = "cublasGemmEx";
-  b::gemm_call g{api, transa, transb, m, n, k, A, elem::f32, lda, B, elem::f32, ldb, C, elem::f32, ldc};
-  if (const cublasStatus_t s = b::check_gemm_args(handle, g, alpha, beta, where); s != CUBLAS_STATUS_SUCCESS) return s;
-  if (Atype != Btype || !b::gemm_ex_supported(computeType, Atype, Ctype) || !b::to_elem(Atype, &g.a_type) ||
-      !b::to_elem(Btype, &g.b_type) || !b::to_elem(Ctype, &g.c_type))
-    return b::fail(CUBLAS_STATUS_NOT_SUPPORTED, where,
-                   "%s: cuBLAS has no GEMM with Atype %d, Btype %d, Ctype %d and computeType %d (see the cudaDataType "
-                   "and cublasComputeType_t values; e.g. CUDA_R_16F inputs, CUDA_R_32F output, CUBLAS_COMPUTE_32F)",
-                   api, static_cast<int>(Atype), static_cast<int>(Btype), static_cast<int>(Ctype),
-                   static_cast<int>(computeType));
-  if (!b::valid_algo(algo))
-    return b::fail(CUBLAS_STATUS_NOT_SUPPORTED, where, "%s: algo = %d is not a cublasGemmAlgo_t", api,
-                   static_cast<int>(algo));
-  switch (computeType) {
-    case CUBLAS_COMPUTE_64F:
-    case CUBLAS_COMPUTE_64F_PEDANTIC:
-    case CUBLAS_COMPUTE_64F_EMULATED_FIXEDPOINT: return b::gemm<double>(handle, g, alpha, beta, elem::f64, where);
-    case CUBLAS_COMPUTE_16F:
-    case CUBLAS_COMPUTE_16F_PEDANTIC: return b::gemm<float>(handle, g, alpha, beta, elem::f16, where);
-    default: return b::gemm<float>(handle, g, alpha, beta, elem::f32, where);
-  }
+  b::gemm_call g{"cublasGemmEx", transa, transb, m, n, k, A, elem::f32, lda, B, elem::f32, ldb, C, elem::f32, ldc};
+  elem scale = elem::f32;
+  if (const cublasStatus_t s = b::check_gemm_ex(handle, g, alpha, beta, Atype, Btype, Ctype, computeType, algo,
+                                                &scale, where);
+      s != CUBLAS_STATUS_SUCCESS)
+    return s;
+  return b::gemm_ex_run(handle, g, alpha, beta, computeType, scale, where);
 }
 
 /// cuBLAS's C++ overload for pre-CUDA 11 code that passes a cudaDataType as the compute type: CUDA_R_32F means
@@ -790,21 +836,112 @@ inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t tran
                                    const void* B, cudaDataType Btype, int ldb, const void* beta, void* C,
                                    cudaDataType Ctype, int ldc, cudaDataType computeType, cublasGemmAlgo_t algo,
                                    WS_CUDACPU_WHERE) {
-  cublasMath_t mode = CUBLAS_DEFAULT_MATH;
-  if (const cublasStatus_t s = cublasGetMathMode(handle, &mode); s != CUBLAS_STATUS_SUCCESS) return s;
-  const bool pedantic = (static_cast<int>(mode) & 0xf) == CUBLAS_PEDANTIC_MATH;
   cublasComputeType_t compute = CUBLAS_COMPUTE_32F;
-  switch (computeType) {
-    case CUDA_R_32F: compute = pedantic ? CUBLAS_COMPUTE_32F_PEDANTIC : CUBLAS_COMPUTE_32F; break;
-    case CUDA_R_64F: compute = pedantic ? CUBLAS_COMPUTE_64F_PEDANTIC : CUBLAS_COMPUTE_64F; break;
-    case CUDA_R_16F: compute = pedantic ? CUBLAS_COMPUTE_16F_PEDANTIC : CUBLAS_COMPUTE_16F; break;
-    case CUDA_R_32I: compute = pedantic ? CUBLAS_COMPUTE_32I_PEDANTIC : CUBLAS_COMPUTE_32I; break;
-    default:
-      return cudacpu::blas::fail(CUBLAS_STATUS_NOT_SUPPORTED, where,
-                                 "cublasGemmEx: the cudaDataType compute type %d is not CUDA_R_32F, CUDA_R_64F, "
-                                 "CUDA_R_16F or CUDA_R_32I",
-                                 static_cast<int>(computeType));
-  }
+  if (const cublasStatus_t s = cudacpu::blas::legacy_compute_type(handle, "cublasGemmEx", computeType, &compute, where);
+      s != CUBLAS_STATUS_SUCCESS)
+    return s;
   return cublasGemmEx(handle, transa, transb, m, n, k, alpha, A, Atype, lda, B, Btype, ldb, beta, C, Ctype, ldc,
                       compute, algo, where);
+}
+
+/// @p batchCount mixed-precision GEMMs (types as cublasGemmEx); matrix i of A starts @p strideA elements of
+/// @p Atype after matrix i - 1 (B, C alike; a stride of 0 reuses one matrix).
+/// @param handle the context
+/// @param transa op(A)
+/// @param transb op(B)
+/// @param m rows of op(A) and C
+/// @param n columns of op(B) and C
+/// @param k columns of op(A), rows of op(B)
+/// @param alpha scalar of the compute type's scale type
+/// @param A device matrices
+/// @param Atype A's element type
+/// @param lda A's leading dimension
+/// @param strideA elements from one A to the next
+/// @param B device matrices
+/// @param Btype B's element type
+/// @param ldb B's leading dimension
+/// @param strideB elements from one B to the next
+/// @param beta scalar; 0 means C is only written
+/// @param C device matrices (they must not overlap)
+/// @param Ctype C's element type
+/// @param ldc C's leading dimension
+/// @param strideC elements from one C to the next
+/// @param batchCount number of GEMMs, >= 0
+/// @param computeType accumulation type
+/// @param algo algorithm hint (ignored, but it must be a cublasGemmAlgo_t value)
+/// @return CUBLAS_STATUS_SUCCESS, or the status cuBLAS gives for the misuse (the first failing GEMM's)
+inline cublasStatus_t cublasGemmStridedBatchedEx(cublasHandle_t handle, cublasOperation_t transa,
+                                                 cublasOperation_t transb, int m, int n, int k, const void* alpha,
+                                                 const void* A, cudaDataType Atype, int lda, long long int strideA,
+                                                 const void* B, cudaDataType Btype, int ldb, long long int strideB,
+                                                 const void* beta, void* C, cudaDataType Ctype, int ldc,
+                                                 long long int strideC, int batchCount,
+                                                 cublasComputeType_t computeType, cublasGemmAlgo_t algo,
+                                                 WS_CUDACPU_WHERE) {
+  namespace b = cudacpu::blas;
+  using b::elem;
+  const char* api = "cublasGemmStridedBatchedEx";
+  b::gemm_call g{api, transa, transb, m, n, k, A, elem::f32, lda, B, elem::f32, ldb, C, elem::f32, ldc};
+  elem scale = elem::f32;
+  if (const cublasStatus_t s = b::check_gemm_ex(handle, g, alpha, beta, Atype, Btype, Ctype, computeType, algo,
+                                                &scale, where);
+      s != CUBLAS_STATUS_SUCCESS)
+    return s;
+  if (batchCount < 0)
+    return b::fail(CUBLAS_STATUS_INVALID_VALUE, where, "%s: batchCount = %d is negative", api, batchCount);
+  // Strides count elements of each matrix's own type.
+  const auto offset = [](const void* p, elem e, long long stride, int i) {
+    return static_cast<const char*>(p) + static_cast<long long>(i) * stride * static_cast<long long>(b::elem_size(e));
+  };
+  for (int i = 0; i < batchCount; ++i) {
+    g.A = offset(A, g.a_type, strideA, i);
+    g.B = offset(B, g.b_type, strideB, i);
+    g.C = const_cast<char*>(offset(C, g.c_type, strideC, i));
+    if (const cublasStatus_t s = b::gemm_ex_run(handle, g, alpha, beta, computeType, scale, where);
+        s != CUBLAS_STATUS_SUCCESS)
+      return s;
+  }
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+/// cuBLAS's C++ overload of cublasGemmStridedBatchedEx for a pre-CUDA 11 cudaDataType compute type (as
+/// cublasGemmEx's).
+/// @param handle the context
+/// @param transa op(A)
+/// @param transb op(B)
+/// @param m rows of op(A) and C
+/// @param n columns of op(B) and C
+/// @param k columns of op(A), rows of op(B)
+/// @param alpha scalar
+/// @param A device matrices
+/// @param Atype A's element type
+/// @param lda A's leading dimension
+/// @param strideA elements from one A to the next
+/// @param B device matrices
+/// @param Btype B's element type
+/// @param ldb B's leading dimension
+/// @param strideB elements from one B to the next
+/// @param beta scalar
+/// @param C device matrices
+/// @param Ctype C's element type
+/// @param ldc C's leading dimension
+/// @param strideC elements from one C to the next
+/// @param batchCount number of GEMMs
+/// @param computeType the old-style compute type
+/// @param algo algorithm hint
+/// @return as the cublasComputeType_t overload; CUBLAS_STATUS_NOT_SUPPORTED for another @p computeType
+inline cublasStatus_t cublasGemmStridedBatchedEx(cublasHandle_t handle, cublasOperation_t transa,
+                                                 cublasOperation_t transb, int m, int n, int k, const void* alpha,
+                                                 const void* A, cudaDataType Atype, int lda, long long int strideA,
+                                                 const void* B, cudaDataType Btype, int ldb, long long int strideB,
+                                                 const void* beta, void* C, cudaDataType Ctype, int ldc,
+                                                 long long int strideC, int batchCount, cudaDataType computeType,
+                                                 cublasGemmAlgo_t algo, WS_CUDACPU_WHERE) {
+  cublasComputeType_t compute = CUBLAS_COMPUTE_32F;
+  if (const cublasStatus_t s = cudacpu::blas::legacy_compute_type(handle, "cublasGemmStridedBatchedEx", computeType,
+                                                                  &compute, where);
+      s != CUBLAS_STATUS_SUCCESS)
+    return s;
+  return cublasGemmStridedBatchedEx(handle, transa, transb, m, n, k, alpha, A, Atype, lda, strideA, B, Btype, ldb,
+                                    strideB, beta, C, Ctype, ldc, strideC, batchCount, compute, algo, where);
 }
