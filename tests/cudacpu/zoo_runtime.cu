@@ -2,7 +2,11 @@
 /// @brief cudacpu zoo: the runtime API's checks and error codes: launch configuration errors, cudaMemcpy range
 ///        and direction errors, host pointers passed to kernels, use after cudaFree, sticky errors, events,
 ///        streams and device properties.
+#undef NDEBUG  // the device assert below must stay in a release build
+#include <cassert>
+#include <chrono>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,22 @@ __global__ void divergent_barrier(int* flag) {
     __syncthreads();
   }
   *flag = 1;
+}
+
+__global__ void assert_below(const int* values, int limit, int* done) {
+  const int v = values[threadIdx.x];
+  assert(v < limit);  // a device assert: the block stops, the host goes on
+  atomicAdd(done, 1);
+}
+
+__global__ void spin_ticks(long long ticks, long long* spent) {
+  const long long start = clock64();
+  while (clock64() - start < ticks) {
+  }
+  const clock_t c0 = clock();
+  while (clock() - c0 < static_cast<clock_t>(ticks)) {
+  }
+  *spent = clock64() - start;
 }
 
 /// Clears every error (sticky ones too) so the next test starts clean.
@@ -178,4 +198,78 @@ TEST_CASE("the CPU device reports sensible properties", "[cudacpu][runtime]") {
   REQUIRE(std::string(cudaGetErrorName(cudaErrorInvalidConfiguration)) == "cudaErrorInvalidConfiguration");
   REQUIRE(std::string(cudaGetErrorString(cudaErrorIllegalAddress)) == "an illegal memory access was encountered");
   REQUIRE(cudaGetLastError() == cudaErrorInvalidDevice);
+}
+
+TEST_CASE("a failed assert in a kernel stops its block with cudaErrorAssert; the host goes on", "[cudacpu][runtime]") {
+  reset_device();
+  {
+    zoo_buffer<int> values(std::vector<int>{1, 2, 3, 4});
+    zoo_buffer<int> done(std::vector<int>(1, 0));
+    assert_below<<<1, 4>>>(values.get(), 10, done.get());  // every value passes
+    ZOO_CHECK(cudaDeviceSynchronize());
+    REQUIRE(done.download()[0] == 4);
+    zoo_buffer<int> bad(std::vector<int>{1, 2, 30, 4});
+    assert_below<<<1, 4>>>(bad.get(), 10, done.get());
+    REQUIRE(cudaDeviceSynchronize() == cudaErrorAssert);
+    REQUIRE(std::string(cudaGetErrorName(cudaErrorAssert)) == "cudaErrorAssert");
+  }
+  reset_device();
+}
+
+TEST_CASE("stream callbacks and host functions run after the work before them, with its status",
+          "[cudacpu][runtime]") {
+  reset_device();
+  cudaStream_t s;
+  ZOO_CHECK(cudaStreamCreate(&s));
+  zoo_buffer<int> flag(std::vector<int>(1, 0));
+  struct seen_t {
+    int* device_flag;
+    int value = -1;
+    cudaError_t status = cudaErrorUnknown;
+    int calls = 0;
+  } seen{flag.get()};
+  set_flag<<<1, 1, 0, s>>>(flag.get());
+  ZOO_CHECK(cudaLaunchHostFunc(
+      s, [](void* p) { static_cast<seen_t*>(p)->calls += 1; }, &seen));
+  ZOO_CHECK(cudaStreamAddCallback(
+      s,
+      [](cudaStream_t, cudaError_t status, void* p) {
+        auto* w = static_cast<seen_t*>(p);
+        w->status = status;
+        w->calls += 10;
+        cudaMemcpy(&w->value, w->device_flag, sizeof(int), cudaMemcpyDeviceToHost);
+      },
+      &seen, 0));
+  ZOO_CHECK(cudaStreamSynchronize(s));
+  REQUIRE(seen.calls == 11);
+  REQUIRE(seen.status == cudaSuccess);
+  REQUIRE(seen.value == 1);  // the kernel before the callback has run
+  REQUIRE(cudaStreamAddCallback(s, nullptr, nullptr, 0) == cudaErrorInvalidValue);
+  cudaStreamAttrValue attr{};
+  attr.accessPolicyWindow.base_ptr = flag.get();
+  attr.accessPolicyWindow.num_bytes = sizeof(int);
+  attr.accessPolicyWindow.hitRatio = 0.5f;
+  attr.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
+  ZOO_CHECK(cudaStreamSetAttribute(s, cudaStreamAttributeAccessPolicyWindow, &attr));
+  cudaStreamAttrValue back{};
+  ZOO_CHECK(cudaStreamGetAttribute(s, cudaStreamAttributeAccessPolicyWindow, &back));
+  REQUIRE(back.accessPolicyWindow.hitProp == cudaAccessPropertyPersisting);
+  REQUIRE(cudaStreamDestroy(cudaStreamPerThread) == cudaErrorInvalidResourceHandle);
+  ZOO_CHECK(cudaStreamDestroy(s));
+  reset_device();
+}
+
+TEST_CASE("clock() and clock64() in a kernel tick at the rate cudaDevAttrClockRate reports", "[cudacpu][runtime]") {
+  int khz = 0;
+  ZOO_CHECK(cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, 0));
+  REQUIRE(khz == 1000);
+  zoo_buffer<long long> spent(std::vector<long long>(1, -1));
+  const long long ticks = 2 * khz;  // 2 ms at the reported rate, twice (clock64, then clock)
+  const auto t0 = std::chrono::steady_clock::now();
+  spin_ticks<<<1, 1>>>(ticks, spent.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE(spent.download()[0] >= ticks);
+  REQUIRE(ms >= 2.0);   // clock64 alone accounts for 2 ms
+  REQUIRE(ms < 500.0);  // not a tick per nanosecond counted in microseconds
 }

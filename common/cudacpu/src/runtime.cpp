@@ -5,6 +5,7 @@
 /// Every allocation is registered with where it was made, and freed ones are remembered, so a copy past the end,
 /// a copy in the wrong direction or a use after cudaFree can be reported with the learner's file:line and the
 /// error code CUDA would return.
+#include <errno.h>  // program_invocation_short_name
 #include <signal.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -1124,11 +1125,85 @@ cudaError_t cudaStreamQuery(cudaStream_t stream) {
   return cudaSuccess;
 }
 
+cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void* user_data) {
+  (void)stream;
+  if (fn == nullptr) return set_last_error(cudaErrorInvalidValue);
+  fn(user_data);  // every earlier piece of work in any stream has finished: stream order holds
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamAddCallback(cudaStream_t stream, cudaStreamCallback_t callback, void* user_data,
+                                  unsigned int flags) {
+  if (callback == nullptr || flags != 0) return set_last_error(cudaErrorInvalidValue);
+  callback(stream, sticky_error(), user_data);
+  return cudaSuccess;
+}
+
+namespace {
+/// Attributes stored per stream (the default streams share one entry).
+std::mutex g_stream_attr_mutex;
+std::map<std::pair<cudaStream_t, int>, cudaLaunchAttributeValue> g_stream_attrs;
+}  // namespace
+
+cudaError_t cudaStreamSetAttribute(cudaStream_t stream, cudaLaunchAttributeID attr, const cudaLaunchAttributeValue* value) {
+  if (value == nullptr) return set_last_error(cudaErrorInvalidValue);
+  const std::lock_guard<std::mutex> lock(g_stream_attr_mutex);
+  g_stream_attrs[{stream, static_cast<int>(attr)}] = *value;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamGetAttribute(cudaStream_t stream, cudaLaunchAttributeID attr, cudaLaunchAttributeValue* value) {
+  if (value == nullptr) return set_last_error(cudaErrorInvalidValue);
+  const std::lock_guard<std::mutex> lock(g_stream_attr_mutex);
+  const auto it = g_stream_attrs.find({stream, static_cast<int>(attr)});
+  if (it != g_stream_attrs.end()) {
+    *value = it->second;
+  } else {
+    std::memset(value, 0, sizeof(*value));
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamGetFlags(cudaStream_t stream, unsigned int* flags) {
+  if (flags == nullptr) return set_last_error(cudaErrorInvalidValue);
+  const bool named = stream != nullptr && stream != cudaStreamLegacy && stream != cudaStreamPerThread;
+  *flags = named ? stream->flags : 0u;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamGetPriority(cudaStream_t stream, int* priority) {
+  (void)stream;
+  if (priority == nullptr) return set_last_error(cudaErrorInvalidValue);
+  *priority = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaCtxResetPersistingL2Cache() { return cudaSuccess; }
+
 cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags) {
   (void)stream;
   (void)event;
   (void)flags;
   return cudaSuccess;
+}
+
+// ---- assert() ----
+// A failed `assert` in device code stops its block on a GPU: the next synchronising call returns cudaErrorAssert and
+// the host goes on (cuda-samples' simpleAssert checks exactly that). glibc's assert() calls __assert_fail; the
+// runtime defines it, so the program's own definition wins over libc's: in a kernel it is a device assert, in host
+// code it prints glibc's message and aborts, as before.
+extern "C" [[noreturn]] void __assert_fail(const char* assertion, const char* file, unsigned int line,
+                                           const char* function) noexcept {
+  if (::cudacpu::detail::tls_thread != nullptr) {
+    const std::string what = std::string("assertion `") + assertion + "' failed in " + function +
+                             " (a device assert: the kernel stops, cudaDeviceSynchronize returns cudaErrorAssert)";
+    ::cudacpu::detail::device_fatal(cudaErrorAssert, what.c_str(),
+                                    ::cudacpu::source_location(file, line, function));
+  }
+  std::fprintf(stderr, "%s: %s:%u: %s: Assertion `%s' failed.\n", program_invocation_short_name, file, line, function,
+               assertion);
+  std::fflush(stderr);
+  std::abort();
 }
 
 // ---- device ----
@@ -1218,7 +1293,10 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) 
     case cudaDevAttrTotalConstantMemory: *value = static_cast<int>(p.totalConstMem); break;
     case cudaDevAttrWarpSize: *value = p.warpSize; break;
     case cudaDevAttrMaxRegistersPerBlock: *value = p.regsPerBlock; break;
-    case cudaDevAttrClockRate: *value = 1000000; break;
+    // clock() in device code is the C library's (microseconds of CPU time) and clock64() counts microseconds too,
+    // so 1 MHz: code that turns a number of clock ticks into time with this rate (cuda-samples' simpleHyperQ spins
+    // "kernel_time * clockRate" ticks) gets the time it asked for.
+    case cudaDevAttrClockRate: *value = 1000; break;
     case cudaDevAttrMultiProcessorCount: *value = p.multiProcessorCount; break;
     case cudaDevAttrIntegrated: *value = 1; break;
     case cudaDevAttrCanMapHostMemory: *value = 1; break;
@@ -1257,6 +1335,10 @@ cudaError_t cudaDeviceGetLimit(std::size_t* value, cudaLimit limit) {
     case cudaLimitStackSize: *value = 256 * 1024; break;
     case cudaLimitPrintfFifoSize: *value = 1 << 20; break;
     case cudaLimitMallocHeapSize: *value = 8 << 20; break;
+    case cudaLimitDevRuntimeSyncDepth: *value = 2; break;
+    case cudaLimitDevRuntimePendingLaunchCount: *value = 2048; break;
+    case cudaLimitMaxL2FetchGranularity: *value = 64; break;
+    case cudaLimitPersistingL2CacheSize: *value = 0; break;  // no persisting L2 (persistingL2CacheMaxSize is 0)
   }
   return cudaSuccess;
 }

@@ -198,6 +198,21 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream);
 cudaError_t cudaStreamSynchronize(cudaStream_t stream, WS_CUDACPU_WHERE);
 /// cudaSuccess: streams are always idle.
 cudaError_t cudaStreamQuery(cudaStream_t stream);
+/// Runs `fn(user_data)` after the work issued before it in `stream`: at once here, where that work is done.
+cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void* user_data);
+/// Calls `callback(stream, status, user_data)` after the work issued before it (at once here); `flags` must be 0.
+cudaError_t cudaStreamAddCallback(cudaStream_t stream, cudaStreamCallback_t callback, void* user_data,
+                                  unsigned int flags);
+/// Stores a stream attribute (L2 access policy, synchronisation policy, priority); none changes anything here.
+cudaError_t cudaStreamSetAttribute(cudaStream_t stream, cudaLaunchAttributeID attr, const cudaLaunchAttributeValue* value);
+/// Reads back a stream attribute (what was set, else zeros).
+cudaError_t cudaStreamGetAttribute(cudaStream_t stream, cudaLaunchAttributeID attr, cudaLaunchAttributeValue* value);
+/// The stream's creation flags.
+cudaError_t cudaStreamGetFlags(cudaStream_t stream, unsigned int* flags);
+/// The stream's priority (always 0 here).
+cudaError_t cudaStreamGetPriority(cudaStream_t stream, int* priority);
+/// Drops the persisting lines of the L2 cache: nothing to do on a CPU.
+cudaError_t cudaCtxResetPersistingL2Cache();
 /// Accepted (ordering is already total).
 cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags = 0);
 

@@ -288,10 +288,15 @@ inline void __stcs(T* p, T v) { *p = v; }
 template <class T>
 inline void __stwt(T* p, T v) { *p = v; }
 
-/// A monotonically increasing counter (nanoseconds of the host's steady clock; not GPU cycles).
+/// A monotonically increasing counter: microseconds of the host's steady clock, not GPU cycles. It ticks at the
+/// rate `cudaDevAttrClockRate` reports (1000 kHz), as device `clock()` does (the C library's, in microseconds).
 inline long long clock64() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
-/// Global nanosecond timer.
-inline unsigned long long __globaltimer() { return static_cast<unsigned long long>(clock64()); }
+/// Global timer in nanoseconds, as on a GPU.
+inline unsigned long long __globaltimer() {
+  return static_cast<unsigned long long>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}

@@ -25,11 +25,14 @@ class source_location {
 #else
   static constexpr source_location current(const char* file = __builtin_FILE(), int line = __builtin_LINE(),
                                            const char* function = __builtin_FUNCTION()) noexcept {
-    return source_location(file, line, function);
+    return source_location(file, static_cast<unsigned>(line), function);
   }
 #endif
   /// An unknown position ("" at line 0).
   constexpr source_location() noexcept = default;
+  /// A position known by its parts (`__FILE__`, `__LINE__`, a function name), as glibc's assert hands them over.
+  constexpr source_location(const char* file, unsigned line, const char* function) noexcept
+      : file_(file), function_(function), line_(line) {}
 #if defined(__cpp_lib_source_location)
   /// The same position as a standard one.
   constexpr source_location(const std::source_location& s) noexcept  // NOLINT(google-explicit-constructor)
@@ -45,8 +48,6 @@ class source_location {
   constexpr unsigned column() const noexcept { return column_; }
 
  private:
-  constexpr source_location(const char* file, int line, const char* function) noexcept
-      : file_(file), function_(function), line_(static_cast<unsigned>(line)) {}
   const char* file_ = "";
   const char* function_ = "";
   unsigned line_ = 0;

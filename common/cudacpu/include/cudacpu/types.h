@@ -309,7 +309,11 @@ enum cudaDeviceAttr {
 enum cudaLimit {
   cudaLimitStackSize = 0x00,
   cudaLimitPrintfFifoSize = 0x01,
-  cudaLimitMallocHeapSize = 0x02
+  cudaLimitMallocHeapSize = 0x02,
+  cudaLimitDevRuntimeSyncDepth = 0x03,
+  cudaLimitDevRuntimePendingLaunchCount = 0x04,
+  cudaLimitMaxL2FetchGranularity = 0x05,
+  cudaLimitPersistingL2CacheSize = 0x06
 };
 
 /// Flags (accepted; everything is synchronous on the CPU).
@@ -362,12 +366,63 @@ enum cudaSharedCarveout {
   cudaSharedmemCarveoutMaxL1 = 0
 };
 
+/// L2 persistence hints (`cudaAccessPolicyWindow`): accepted and stored, meaningless on a CPU.
+enum cudaAccessProperty {
+  cudaAccessPropertyNormal = 0,
+  cudaAccessPropertyStreaming = 1,
+  cudaAccessPropertyPersisting = 2
+};
+
+/// A range of memory and how the L2 cache should treat it (a stream or launch attribute).
+struct cudaAccessPolicyWindow {
+  void* base_ptr;                   ///< start of the range
+  std::size_t num_bytes;            ///< its size
+  float hitRatio;                   ///< fraction of accesses that get hitProp
+  cudaAccessProperty hitProp;       ///< for that fraction
+  cudaAccessProperty missProp;      ///< for the others
+};
+
+/// Stream and launch attributes (the stream ones are also spelled cudaStreamAttribute*).
+enum cudaLaunchAttributeID {
+  cudaLaunchAttributeIgnore = 0,
+  cudaLaunchAttributeAccessPolicyWindow = 1,
+  cudaLaunchAttributeCooperative = 2,
+  cudaLaunchAttributeSynchronizationPolicy = 3,
+  cudaLaunchAttributePriority = 8
+};
+
+/// How a stream waits (stored, meaningless here).
+enum cudaSynchronizationPolicy {
+  cudaSyncPolicyAuto = 1,
+  cudaSyncPolicySpin = 2,
+  cudaSyncPolicyYield = 3,
+  cudaSyncPolicyBlockingSync = 4
+};
+
+/// The value of one attribute.
+union cudaLaunchAttributeValue {
+  char pad[64];                                 ///< the real union's size
+  cudaAccessPolicyWindow accessPolicyWindow;    ///< cudaLaunchAttributeAccessPolicyWindow
+  int cooperative;                              ///< cudaLaunchAttributeCooperative
+  cudaSynchronizationPolicy syncPolicy;         ///< cudaLaunchAttributeSynchronizationPolicy
+  int priority;                                 ///< cudaLaunchAttributePriority
+};
+#define cudaStreamAttrID cudaLaunchAttributeID
+#define cudaStreamAttrValue cudaLaunchAttributeValue
+#define cudaStreamAttributeAccessPolicyWindow cudaLaunchAttributeAccessPolicyWindow
+#define cudaStreamAttributeSynchronizationPolicy cudaLaunchAttributeSynchronizationPolicy
+#define cudaStreamAttributePriority cudaLaunchAttributePriority
+
 /// Opaque stream; null is the default stream. All streams run in issue order on the CPU.
 typedef struct CUstream_st* cudaStream_t;
 /// The legacy default stream, by name (the same as stream 0 here).
 #define cudaStreamLegacy ((cudaStream_t)0x1)
 /// The per-thread default stream (the same as stream 0 here: all work runs in issue order).
 #define cudaStreamPerThread ((cudaStream_t)0x2)
+/// A host function run in stream order (cudaLaunchHostFunc).
+typedef void (*cudaHostFn_t)(void* user_data);
+/// A stream callback (cudaStreamAddCallback): gets the stream and the error state of the work before it.
+typedef void (*cudaStreamCallback_t)(cudaStream_t stream, cudaError_t status, void* user_data);
 /// Opaque event holding a host timestamp.
 typedef struct CUevent_st* cudaEvent_t;
 
