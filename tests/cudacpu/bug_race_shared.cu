@@ -1,13 +1,14 @@
 /// @file
 /// @brief Deliberately buggy (races mode): a block reverses an array through shared memory without the
 ///        `__syncthreads()` between writing and reading. With the argument "fixed" the barrier is there.
+///        Thread t writes tile[t] and reads tile[63 - t], so a race on tile[e] is between threads e and 63 - e.
 #include <cstdio>
 #include <cstring>
 
 __global__ void reverse_block(float* data, bool with_barrier) {
-  __shared__ float tile[64];
+  __shared__ float tile[64];  // BUG:tile_declared
   int t = threadIdx.x;
-  tile[t] = data[blockIdx.x * 64 + t];
+  tile[t] = data[blockIdx.x * 64 + t];  // BUG:tile_written
   if (with_barrier) __syncthreads();
   data[blockIdx.x * 64 + t] = tile[63 - t];  // BUG:race
 }

@@ -161,6 +161,22 @@ TEST_CASE("races mode reports a missing __syncthreads as a shared-memory data ra
   INFO(r.output);
   CHECK(r.output.find("ThreadSanitizer: data race") != std::string::npos);
   CHECK(r.output.find(marked_place(src_dir + "/bug_race_shared.cu", "race")) != std::string::npos);
+  // The backend's line after TSan's report (src/race_report.cpp), in CUDA's terms: the variable and its element,
+  // where it was declared, both accesses with their lines, the two threads by threadIdx, and why.
+  const std::string file = src_dir + "/bug_race_shared.cu";
+  const std::string report = first_report(r.output);
+  CHECK(report.find("data race on __shared__ tile[") != std::string::npos);
+  CHECK(report.find("(declared at " + marked_place(file, "tile_declared") + ")") != std::string::npos);
+  CHECK(report.find(" in block (") != std::string::npos);
+  CHECK(report.find("; no __syncthreads() between these lines") != std::string::npos);
+  // Thread t writes tile[t] and reads tile[63 - t]: a race on tile[e] is a write by thread e and a read by 63 - e.
+  const std::size_t element_at = report.find("tile[");
+  REQUIRE(element_at != std::string::npos);
+  const int e = std::atoi(report.c_str() + element_at + 5);
+  CHECK(report.find("write by thread (" + std::to_string(e) + ",0,0) at " + marked_place(file, "tile_written")) !=
+        std::string::npos);
+  CHECK(report.find("read by thread (" + std::to_string(63 - e) + ",0,0) at " + marked_place(file, "race")) !=
+        std::string::npos);
   const child_result clean = run_child(with_env(WS_BUG_RACE_SHARED, "fixed"));
   INFO(clean.output);
   CHECK(clean.output.find("ThreadSanitizer") == std::string::npos);

@@ -5,11 +5,14 @@
 /// (The grader's own reasons on hostile output are tests/grader/output.tests.cpp.)
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "sanitizer_report.hpp"
 #include "test_report.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -42,6 +45,24 @@ const std::string k_tsan =
     "\n"
     "SUMMARY: ThreadSanitizer: data race /r/labs/05_reductions/reduce.cu:41:9 in lab05::reduce_kernel\n"
     "==================\n";
+
+/// A file of tests/test_report/data.
+std::string data(const std::string& name) {
+  std::ifstream in(std::string(WS_TEST_REPORT_DATA) + "/" + name, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// `text` without the line that contains `part` (and its '\n').
+std::string without_line(std::string text, const std::string& part) {
+  const std::size_t at = text.find(part);
+  REQUIRE(at != std::string::npos);
+  const std::size_t begin = text.rfind('\n', at) + 1;
+  text.erase(begin, text.find('\n', at) + 1 - begin);
+  return text;
+}
 
 }  // namespace
 
@@ -80,10 +101,81 @@ TEST_CASE("a ThreadSanitizer report: both accesses with their frames in the lear
   CHECK(f->accesses[0].frames[0].function == "lab05::reduce_kernel");
   CHECK(f->accesses[0].frames[0].location == "/r/labs/05_reductions/reduce.cu:41:9");
   CHECK(ws_report::sanitizer_reason(k_tsan, "/r/labs/") ==
-        "race checker: data race, Write of size 4 at reduce.cu:41:9 (lab05::reduce_kernel)");
+        "race checker: data race, Write of size 4 at reduce.cu:41:9 (lab05::reduce_kernel), previous read at "
+        "reduce.cu:39:5 (lab05::reduce_kernel)");
   const auto lines = finding_lines(*f, "/r/");
   CHECK(lines.size() == 6);
   CHECK(lines[2] == "  at labs/05_reductions/reduce.cu:41:9 (lab05::reduce_kernel)");
+}
+
+// cudacpu_race_shared.out: what tests/cudacpu/bug_race_shared.cu printed in races mode (WS_CPU_THREADS=1), the
+// checkout's path replaced by /r/: TSan's report, then the backend's line (common/cudacpu/src/race_report.cpp).
+TEST_CASE("the CPU backend's race report: both accesses, and its line in CUDA's terms first", "[sanitizer]") {
+  const std::string out = data("cudacpu_race_shared.out");
+  const std::string backend =
+      "cudacpu: error: /r/tests/cudacpu/bug_race_shared.cu:12: data race on __shared__ tile[32] (declared at "
+      "bug_race_shared.cu:8) in block (1,0,0): read by thread (31,0,0) at bug_race_shared.cu:12, then write by thread "
+      "(32,0,0) at bug_race_shared.cu:10; no __syncthreads() between these lines";
+  const auto f = find_sanitizer_finding(out, {"/r/tests/"});
+  REQUIRE(f);
+  CHECK(f->backend == backend);
+  REQUIRE(f->accesses.size() == 2);
+  CHECK(f->accesses[0].what == "Write of size 4");
+  CHECK(f->accesses[1].what == "Previous read of size 4");
+  // Each access keeps its learner frames: the kernel's line, then the launch (the translator's lambda).
+  REQUIRE(f->accesses[1].frames.size() == 2);
+  CHECK(f->accesses[1].frames[0].location == "/r/tests/cudacpu/bug_race_shared.cu:12");
+  CHECK(f->accesses[1].frames[0].function == "reverse_block");
+  CHECK(f->accesses[1].frames[1].location == "/r/tests/cudacpu/bug_race_shared.cu:20");
+  CHECK(f->accesses[1].frames[1].function == "operator()");
+  CHECK(finding_lines(*f, "/r/") ==
+        std::vector<std::string>{"WARNING: ThreadSanitizer: data race",
+                                 ws_report::one_line(ws_report::replace_all(backend, "/r/", "")),
+                                 "Write of size 4",
+                                 "  at tests/cudacpu/bug_race_shared.cu:10 (reverse_block)",
+                                 "  at tests/cudacpu/bug_race_shared.cu:20 (operator())",
+                                 "Previous read of size 4",
+                                 "  at tests/cudacpu/bug_race_shared.cu:12 (reverse_block)",
+                                 "  at tests/cudacpu/bug_race_shared.cu:20 (operator())",
+                                 "SUMMARY: ThreadSanitizer: data race tests/cudacpu/bug_race_shared.cu:10 in "
+                                 "reverse_block(float*, bool)"});
+  // The one-line reason is the backend's: both lines, the variable, the CUDA threads.
+  CHECK(ws_report::sanitizer_reason(out, "/r/tests/") ==
+        "race checker: data race on __shared__ tile[32] (declared at bug_race_shared.cu:8) in block (1,0,0): read by "
+        "thread (31,0,0) at bug_race_shared.cu:12, then write by thread (32,0,0) at bug_race_shared.cu:10; no "
+        "__syncthreads() between these lines");
+
+  // Without the backend's line (another runtime), the reason still names both accesses.
+  const std::string tsan_only = without_line(out, "cudacpu: error:");
+  CHECK(find_sanitizer_finding(tsan_only, {"/r/tests/"})->backend.empty());
+  CHECK(ws_report::sanitizer_reason(tsan_only, "/r/tests/") ==
+        "race checker: data race, Write of size 4 at bug_race_shared.cu:10 (reverse_block), previous read at "
+        "bug_race_shared.cu:12 (reverse_block)");
+
+  // A backend line far from the report (another report's, k_backend_lines on) is not this one's.
+  std::string far = tsan_only;
+  far.insert(far.find("ThreadSanitizer: reported"), std::string(10, '\n') + backend + "\n");
+  CHECK(find_sanitizer_finding(far, {"/r/tests/"})->backend.empty());
+}
+
+TEST_CASE("an access whose stack ThreadSanitizer lost says so", "[sanitizer]") {
+  const std::string out = "WARNING: ThreadSanitizer: data race (pid=1)\n"
+                          "  Read of size 4 at 0x7b0400000010 by thread T2:\n"
+                          "    #0 k(float*) /r/labs/03_matmul_gpu/matmul_gpu.cu:113:5 (t+0x1)\n"
+                          "\n"
+                          "  Previous write of size 4 at 0x7b0400000010 by thread T1:\n"
+                          "    [failed to restore the stack]\n"
+                          "\n"
+                          "SUMMARY: ThreadSanitizer: data race /r/labs/03_matmul_gpu/matmul_gpu.cu:113:5 in k\n";
+  const auto f = find_sanitizer_finding(out, {"/r/labs/"});
+  REQUIRE(f);
+  REQUIRE(f->accesses.size() == 2);
+  CHECK_FALSE(f->accesses[0].stack_lost);
+  CHECK(f->accesses[1].stack_lost);
+  const auto lines = finding_lines(*f, "/r/");
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[3] == "Previous write of size 4");
+  CHECK(lines[4] == "  (ThreadSanitizer no longer had this access's stack)");
 }
 
 TEST_CASE("the CPU backend's errors are listed once each", "[sanitizer]") {

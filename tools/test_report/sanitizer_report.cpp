@@ -17,6 +17,9 @@ constexpr int k_report_lines = 200;
 constexpr int k_reason_lines = 39;
 constexpr std::size_t k_max_accesses = 4;
 constexpr std::size_t k_max_frames = 4;
+/// Lines after a report's SUMMARY where the CPU backend's line about it is looked for (it prints it right after
+/// TSan's closing "==================", but other threads' output may come in between).
+constexpr int k_backend_lines = 8;
 
 bool is_word(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -105,12 +108,22 @@ std::optional<learner_frame> parse_frame(std::string_view line, const std::vecto
   learner_frame f;
   if (path > function_at) {
     const std::string_view function = line.substr(function_at, path - function_at);
-    f.function = one_line(trim(function.substr(0, function.find('('))));
+    // "lab01::f(float const*)" without its parameters; a lambda's "operator()<float*, bool>" keeps its "()".
+    const std::size_t call = function.find("operator()");
+    const std::size_t end = call != std::string_view::npos ? call + 10 : function.find('(');
+    f.function = one_line(trim(function.substr(0, end)));
   }
   std::string_view location = trim(line.substr(path + 1));
   if (const std::size_t module = location.find(" ("); module != std::string_view::npos) location = location.substr(0, module);
   f.location = one_line(location);
   return f;
+}
+
+/// The CPU backend's race line in `l` from "cudacpu: error:" on, or "".
+std::string_view backend_race_line(std::string_view l) {
+  const std::size_t at = l.find("cudacpu: error:");
+  if (at == std::string_view::npos || !contains(l.substr(at), ": data race on ")) return {};
+  return l.substr(at);
 }
 
 /// "vector_add.cu:32 (lab01::vector_add_kernel)"; "" when the frame names no file.
@@ -137,10 +150,19 @@ std::optional<sanitizer_finding> find_sanitizer_finding(std::string_view output,
     for (int n = 0; n < k_report_lines && lines.next(l); ++n) {
       if (l.starts_with("SUMMARY: ")) {
         f.summary = one_line(l);
+        if (!asan) {
+          for (int m = 0; m < k_backend_lines && f.backend.empty() && lines.next(l); ++m) {
+            f.backend = one_line(backend_race_line(l));
+          }
+        }
         break;
       }
       if (is_access_line(l)) {
-        if (f.accesses.size() < k_max_accesses) f.accesses.push_back({one_line(access_of(l)), {}});
+        if (f.accesses.size() < k_max_accesses) f.accesses.push_back({one_line(access_of(l)), {}, false});
+        continue;
+      }
+      if (trim(l) == "[failed to restore the stack]") {  // TSan's history no longer holds the earlier access
+        if (!f.accesses.empty() && f.accesses.back().frames.empty()) f.accesses.back().stack_lost = true;
         continue;
       }
       if (const auto frame = parse_frame(l, learner_markers)) {
@@ -158,12 +180,14 @@ std::optional<sanitizer_finding> find_sanitizer_finding(std::string_view output,
 std::vector<std::string> finding_lines(const sanitizer_finding& finding, std::string_view strip) {
   const auto stripped = [&](const std::string& s) { return one_line(strip.empty() ? s : replace_all(s, strip, "")); };
   std::vector<std::string> out{stripped(finding.headline)};
+  if (!finding.backend.empty()) out.push_back(stripped(finding.backend));
   for (const sanitizer_access& a : finding.accesses) {
     out.push_back(stripped(a.what));
     for (std::size_t i = 0; i < a.frames.size() && i < 2; ++i) {
       const learner_frame& f = a.frames[i];
       out.push_back("  " + stripped("at " + f.location + (f.function.empty() ? "" : " (" + f.function + ")")));
     }
+    if (a.stack_lost) out.emplace_back("  (ThreadSanitizer no longer had this access's stack)");
   }
   if (!finding.summary.empty()) out.push_back(stripped(finding.summary));
   return out;
@@ -185,9 +209,25 @@ std::string sanitizer_reason(std::string_view output, std::string_view learner_p
   std::vector<std::string> markers{"/graded/"};
   if (!learner_prefix.empty()) markers.emplace_back(learner_prefix);
   if (const auto f = find_sanitizer_finding(output, markers)) {
+    if (!f->backend.empty()) {
+      // "cudacpu: error: /w/labs/x.cu:109: data race on ..." -> "race checker: data race on ..." (the line names
+      // the file again, short, for each access).
+      std::string_view rest = std::string_view(f->backend).substr(std::string_view("cudacpu: error:").size());
+      if (const std::size_t race = rest.find(": data race on "); race != std::string_view::npos) {
+        rest = rest.substr(race + 2);
+      }
+      return one_line(f->checker + ": " + std::string(trim(rest)));
+    }
     std::string reason = f->checker + ": " + f->kind;
     if (!f->accesses.empty()) reason += ", " + f->accesses.front().what;
     if (!f->where.empty()) reason += " at " + f->where;
+    // ThreadSanitizer: the other access of the pair too, when it was in the learner's files.
+    if (f->accesses.size() > 1 && !f->accesses[1].frames.empty()) {
+      const sanitizer_access& other = f->accesses[1];
+      std::string what = other.what.substr(0, other.what.find(" of size"));
+      for (char& c : what) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (const std::string at = short_where(other.frames.front()); !at.empty()) reason += ", " + what + " at " + at;
+    }
     return one_line(reason);
   }
   // No full report: the first line of each other kind is kept, the best of them chosen at the end.

@@ -27,6 +27,7 @@ struct learner_frame {
 struct sanitizer_access {
   std::string what;
   std::vector<learner_frame> frames;  ///< at most 4
+  bool stack_lost = false;            ///< ThreadSanitizer said "[failed to restore the stack]" for it
 };
 
 /// The first AddressSanitizer or ThreadSanitizer report of an output.
@@ -37,6 +38,11 @@ struct sanitizer_finding {
   std::vector<sanitizer_access> accesses;  ///< at most 4
   std::string where;     ///< the first learner frame near the banner, short: "vector_add.cu:32 (lab01::f)"; or ""
   std::string summary;   ///< the "SUMMARY: ..." line, or ""
+  /// The CPU backend's line about this report, printed right after it in races mode (common/cudacpu/src/
+  /// race_report.cpp): "cudacpu: error: /w/labs/03_matmul_gpu/matmul_gpu.cu:109: data race on __shared__
+  /// a_tile[0][1] (declared at matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at matmul_gpu.cu:109,
+  /// then read by thread (0,1,0) at matmul_gpu.cu:113; no __syncthreads() between these lines"; or "".
+  std::string backend;
 };
 
 /// The first AddressSanitizer/ThreadSanitizer report in `output`, or nothing. A frame is the learner's when its line
@@ -44,18 +50,24 @@ struct sanitizer_finding {
 std::optional<sanitizer_finding> find_sanitizer_finding(std::string_view output,
                                                          const std::vector<std::string>& learner_markers);
 
-/// What ./course check shows for a finding: the headline, each access with up to two learner frames
-/// ("  at labs/01_vector_add/vector_add.cu:32 (lab01::vector_add_kernel)") and the summary, `strip` (the checkout's
-/// root with its final '/') removed from paths. Printable lines, each at most k_max_reason_bytes (plus "...").
+/// What ./course check shows for a finding: the headline, the backend's line in CUDA's terms when there is one, each
+/// access with up to two learner frames ("  at labs/01_vector_add/vector_add.cu:32 (lab01::vector_add_kernel)"; an
+/// access whose stack ThreadSanitizer lost says so) and the summary, `strip` (the checkout's root with its final '/')
+/// removed from paths. Printable lines, each at most k_max_reason_bytes (plus "...").
 std::vector<std::string> finding_lines(const sanitizer_finding& finding, std::string_view strip);
 
 /// The first `max` distinct "cudacpu: error: ..." lines (from "cudacpu:" on), printable and cut.
 std::vector<std::string> cudacpu_errors(std::string_view output, std::size_t max);
 
 /// One line saying what a bug detector found in a run's output; "" when nothing. In order of precedence:
+///  - ThreadSanitizer with the CPU backend's line after it: "race checker: data race on __shared__ a_tile[0][1]
+///    (declared at matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at matmul_gpu.cu:109, then read by
+///    thread (0,1,0) at matmul_gpu.cu:113; no __syncthreads() between these lines" (both accesses, the variable, the
+///    CUDA threads);
 ///  - AddressSanitizer: "memory checker: <kind>, READ of size N at <file>:<line> (<function>)", where the frame is
 ///    the first of the stack in the learner's files: a path containing "/graded/" or `learner_prefix` (when not
-///    empty); ThreadSanitizer the same with "race checker: ";
+///    empty); ThreadSanitizer the same with "race checker: " (and ", previous write at <file>:<line>" when the
+///    other access has a frame there);
 ///  - an AddressSanitizer SUMMARY line; compute-sanitizer's "========= Invalid ..." / error lines; the CPU backend's
 ///    "cudacpu: error: ..." lines.
 /// The result is at most k_max_reason_bytes long (plus "...").

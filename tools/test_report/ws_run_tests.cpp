@@ -294,7 +294,9 @@ int run_tests(const options& o) {
   if (finding) {
     for (const std::string& l : finding_lines(*finding, strip)) show("    ", l);
   }
-  for (const std::string& e : cudacpu_errors(r.output, 3)) show("    ", e);
+  for (const std::string& e : cudacpu_errors(r.output, 3)) {
+    if (!finding || e != finding->backend) show("    ", e);  // the finding's own line is shown with it
+  }
 
   // The first checks of each failed test case (a test case often fails the same check for every size), up to
   // k_shown_checks in all.

@@ -10,10 +10,10 @@
 /// prints, e.g.:
 ///
 ///     cudacpu: error: /w/labs/03_matmul_gpu/matmul_gpu.cu:109: data race on __shared__ a_tile[0][1] (declared at
-///     /w/labs/03_matmul_gpu/matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at .../matmul_gpu.cu:109,
-///     then read by thread (0,1,0) at .../matmul_gpu.cu:113; no __syncthreads() between these lines
+///     matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at matmul_gpu.cu:109, then read by thread
+///     (0,1,0) at matmul_gpu.cu:113; no __syncthreads() between these lines
 ///
-/// (one line). The hook runs inside TSan's report with its thread registry locked: it allocates nothing and calls
+/// (one line; the file is named in full once, as in the runtime's other reports). The hook runs inside TSan's report with its thread registry locked: it allocates nothing and calls
 /// nothing that names fibers; it only formats into fixed buffers and writes to stderr.
 #include <cstddef>
 #include <cstdint>
@@ -162,16 +162,22 @@ const char* kind_of(const access& a) {
   return a.write ? "write" : "read";
 }
 
-/// "write by thread (3,1,0) at FILE:98", or "... by the host ..." for an access outside any CUDA thread.
+/// `path` after its last '/': the lines after a report's first name their file short.
+const char* base_name(const char* path) {
+  const char* slash = std::strrchr(path, '/');
+  return slash != nullptr ? slash + 1 : path;
+}
+
+/// "write by thread (3,1,0) at matmul_gpu.cu:98", or "... by the host ..." for an access outside any CUDA thread.
 void describe(const access& a, bool with_block, char* out, std::size_t cap) {
+  const char* at = base_name(a.where);
   if (!a.cuda) {
-    std::snprintf(out, cap, "%s by the host at %s", kind_of(a), a.where);
+    std::snprintf(out, cap, "%s by the host at %s", kind_of(a), at);
   } else if (with_block) {
     std::snprintf(out, cap, "%s by thread (%u,%u,%u) of block (%u,%u,%u) at %s", kind_of(a), a.thread[0],
-                  a.thread[1], a.thread[2], a.block[0], a.block[1], a.block[2], a.where);
+                  a.thread[1], a.thread[2], a.block[0], a.block[1], a.block[2], at);
   } else {
-    std::snprintf(out, cap, "%s by thread (%u,%u,%u) at %s", kind_of(a), a.thread[0], a.thread[1], a.thread[2],
-                  a.where);
+    std::snprintf(out, cap, "%s by thread (%u,%u,%u) at %s", kind_of(a), a.thread[0], a.thread[1], a.thread[2], at);
   }
 }
 
@@ -199,13 +205,13 @@ void element_name(const noted_variable& v, const char* addr, char* out, std::siz
   }
 }
 
-/// What memory the race is on: "__shared__ a_tile[1][3] (declared at FILE:99)", "device memory (byte 40 of the
-/// 4096 bytes allocated at FILE:20)", or "memory at 0x...".
+/// What memory the race is on: "__shared__ a_tile[1][3] (declared at matmul_gpu.cu:99)", "device memory (byte 40
+/// of the 4096 bytes allocated at main.cu:20)", or "memory at 0x...".
 void memory_name(const char* addr, char* out, std::size_t cap) {
   if (const noted_variable* v = noted_at(addr)) {
     char element[256];
     element_name(*v, addr, element, sizeof element);
-    std::snprintf(out, cap, "__shared__ %s (declared at %s:%u)", element, v->where.file_name(),
+    std::snprintf(out, cap, "__shared__ %s (declared at %s:%u)", element, base_name(v->where.file_name()),
                   static_cast<unsigned>(v->where.line()));
     return;
   }
@@ -213,7 +219,7 @@ void memory_name(const char* addr, char* out, std::size_t cap) {
   if (m.state == mem_lookup::status::live) {
     std::snprintf(out, cap, "%s (byte %zu of the %zu bytes allocated at %s:%u)", mem_kind_name(m.kind),
                   static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(addr) - m.base), m.size,
-                  m.allocated.file_name(), static_cast<unsigned>(m.allocated.line()));
+                  base_name(m.allocated.file_name()), static_cast<unsigned>(m.allocated.line()));
     return;
   }
   std::snprintf(out, cap, "memory at %p", static_cast<const void*>(addr));
