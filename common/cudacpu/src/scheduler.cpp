@@ -121,7 +121,9 @@ constexpr std::size_t k_default_stack_kib = 512;
 constexpr std::size_t k_redzone = 0;
 constexpr std::size_t k_default_stack_kib = 256;
 #endif
-constexpr int k_warp_slots = 4;  // concurrent collectives of disjoint lane groups in one warp
+// Collectives in flight in one warp: each has at least one lane waiting in it, so 32 never runs out (tiles of 2
+// threads can each have one, and a tile or coalesced group may be in its own while others wait in a full-warp one).
+constexpr int k_warp_slots = 32;
 
 // TSan synchronisation anchors: host -> kernel and kernel -> host.
 [[maybe_unused]] char g_launch_anchor;
