@@ -1,5 +1,5 @@
 /// @file
-/// @brief Stand-in for CUDA's `cooperative_groups.h` on the cudacpu backend (a subset: blocks and warp tiles).
+/// @brief Stand-in for CUDA's `cooperative_groups.h` on the cudacpu backend (see cudacpu/cooperative_groups.h).
 #pragma once
 
 #include "cuda_runtime.h"
