@@ -168,12 +168,18 @@ const char* base_name(const char* path) {
   return slash != nullptr ? slash + 1 : path;
 }
 
+/// How an access's thread is named: by threadIdx alone (both in one block), with its block, or not at all (its fiber
+/// belongs to another worker, which may have moved it to a later block since).
+enum class naming { in_block, with_block, other_block };
+
 /// "write by thread (3,1,0) at matmul_gpu.cu:98", or "... by the host ..." for an access outside any CUDA thread.
-void describe(const access& a, bool with_block, char* out, std::size_t cap) {
+void describe(const access& a, naming how, char* out, std::size_t cap) {
   const char* at = base_name(a.where);
   if (!a.cuda) {
     std::snprintf(out, cap, "%s by the host at %s", kind_of(a), at);
-  } else if (with_block) {
+  } else if (how == naming::other_block) {
+    std::snprintf(out, cap, "%s by a thread of another block at %s", kind_of(a), at);
+  } else if (how == naming::with_block) {
     std::snprintf(out, cap, "%s by thread (%u,%u,%u) of block (%u,%u,%u) at %s", kind_of(a), a.thread[0],
                   a.thread[1], a.thread[2], a.block[0], a.block[1], a.block[2], at);
   } else {
@@ -247,8 +253,10 @@ void explain_race(void* report) {
                           std::memcmp(now.block, before.block, sizeof now.block) == 0;
   char first[768];
   char second[768];
-  describe(before, !same_block, first, sizeof first);
-  describe(now, !same_block, second, sizeof second);
+  const bool other_worker = now.cuda && before.cuda && now.parent != before.parent;
+  describe(before, same_block ? naming::in_block : other_worker ? naming::other_block : naming::with_block, first,
+           sizeof first);
+  describe(now, same_block ? naming::in_block : naming::with_block, second, sizeof second);
   const char* why = "";
   if (same_block) {
     why = "; no __syncthreads() between these lines";
