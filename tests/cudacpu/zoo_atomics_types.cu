@@ -55,6 +55,21 @@ __global__ void locked_increment(int* lock, int* counter) {
   atomicExch(lock, 0);
 }
 
+/// The same lock through the scoped atomics, and each scoped arithmetic atomic once per thread.
+__global__ void scoped_atomics(int* lock, int* counter, unsigned* bits, float* sum) {
+  while (atomicCAS_system(lock, 0, 1) != 0) {
+  }
+  int v = *counter;
+  *counter = v + 1;
+  atomicExch_block(lock, 0);
+  atomicAdd_block(sum, 1.0f);
+  atomicOr_system(&bits[0], 1u << (threadIdx.x % 32));
+  atomicAnd_block(&bits[1], ~(1u << (threadIdx.x % 32)));
+  atomicMax_system(reinterpret_cast<int*>(&bits[2]), static_cast<int>(threadIdx.x));
+  atomicInc_block(&bits[3], 1000u);
+  atomicSub_system(reinterpret_cast<int*>(&bits[4]), 2);
+}
+
 __global__ void convert_halves(const float* in, unsigned short* h_bits, unsigned short* b_bits, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) {
@@ -111,6 +126,23 @@ TEST_CASE("a spin lock built on atomicCAS protects a plain counter without hangi
   ZOO_CHECK(cudaDeviceSynchronize());
   REQUIRE(counter.download()[0] == 256);
   REQUIRE(lock.download()[0] == 0);
+}
+
+TEST_CASE("scoped atomics (_block, _system) are the same operations", "[cudacpu][atomics][lock]") {
+  zoo_buffer<int> lock(std::vector<int>(1, 0)), counter(std::vector<int>(1, 0));
+  zoo_buffer<unsigned> bits(std::vector<unsigned>{0u, ~0u, 0u, 0u, 1000u});
+  zoo_buffer<float> sum(std::vector<float>(1, 0.0f));
+  scoped_atomics<<<3, 40>>>(lock.get(), counter.get(), bits.get(), sum.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  REQUIRE(counter.download()[0] == 120);
+  REQUIRE(lock.download()[0] == 0);
+  REQUIRE(sum.download()[0] == 120.0f);
+  const std::vector<unsigned> b = bits.download();
+  REQUIRE(b[0] == ~0u);
+  REQUIRE(b[1] == 0u);
+  REQUIRE(b[2] == 39u);
+  REQUIRE(b[3] == 120u);
+  REQUIRE(b[4] == 1000u - 240u);
 }
 
 TEST_CASE("float to half and bfloat16 conversions round to nearest even", "[cudacpu][half]") {

@@ -83,10 +83,6 @@ T atomic_update(T* address, Op op) {
   /** Adds, returns the old value. */ inline T atomicAdd(T* address, T val) {                                    \
     return cudacpu::detail::atomic_at(address).fetch_add(val);                                                   \
   }                                                                                                              \
-  /** Block-scope add (same as atomicAdd on the CPU). */ inline T atomicAdd_block(T* address, T val) {           \
-    return atomicAdd(address, val);                                                                              \
-  }                                                                                                              \
-  /** System-scope add. */ inline T atomicAdd_system(T* address, T val) { return atomicAdd(address, val); }        \
   /** Stores val, returns the old value. */                                                                      \
   inline T atomicExch(T* address, T val, cudacpu::source_location where = cudacpu::source_location::current()) { \
     T old = cudacpu::detail::atomic_at(address).exchange(val);                                                   \
@@ -128,11 +124,6 @@ WS_CUDACPU_ATOMIC_ARITH(double)
     if (!cudacpu::detail::atomic_at(address).compare_exchange_strong(expected, val))                             \
       cudacpu::detail::spin_yield(where);                                                                        \
     return expected;                                                                                             \
-  }                                                                                                              \
-  /** Block-scope CAS. */ inline T atomicCAS_block(T* address, T compare, T val,                                  \
-                                                   cudacpu::source_location where =                              \
-                                                       cudacpu::source_location::current()) {                    \
-    return atomicCAS(address, compare, val, where);                                                              \
   }
 
 WS_CUDACPU_ATOMIC_INT(int)
@@ -172,4 +163,51 @@ inline __nv_bfloat16 atomicAdd(__nv_bfloat16* address, __nv_bfloat16 val) {
   const unsigned short old = cudacpu::detail::atomic_update(
       bits, [val](unsigned short o) { return __hadd(__ushort_as_bfloat16(o), val).__x; });
   return __ushort_as_bfloat16(old);
+}
+
+// Scoped atomics (`atomicAdd_block`, `atomicCAS_system`, ...): on the CPU every atomic is sequentially consistent
+// across all threads and the host, so each scope is the plain operation.
+#define WS_CUDACPU_SCOPED_ATOMIC(op)                                                                               \
+  /** op at block scope: the same as op here. */                                                                 \
+  template <class T, class... A>                                                                                 \
+  inline auto op##_block(T* address, A... args)->decltype(op(address, args...)) {                                \
+    return op(address, args...);                                                                                 \
+  }                                                                                                              \
+  /** op at system scope: the same as op here. */                                                                \
+  template <class T, class... A>                                                                                 \
+  inline auto op##_system(T* address, A... args)->decltype(op(address, args...)) {                               \
+    return op(address, args...);                                                                                 \
+  }
+WS_CUDACPU_SCOPED_ATOMIC(atomicAdd)
+WS_CUDACPU_SCOPED_ATOMIC(atomicSub)
+WS_CUDACPU_SCOPED_ATOMIC(atomicMin)
+WS_CUDACPU_SCOPED_ATOMIC(atomicMax)
+WS_CUDACPU_SCOPED_ATOMIC(atomicInc)
+WS_CUDACPU_SCOPED_ATOMIC(atomicDec)
+WS_CUDACPU_SCOPED_ATOMIC(atomicAnd)
+WS_CUDACPU_SCOPED_ATOMIC(atomicOr)
+WS_CUDACPU_SCOPED_ATOMIC(atomicXor)
+#undef WS_CUDACPU_SCOPED_ATOMIC
+
+/// atomicExch at block scope (spin loops keep the caller's line).
+template <class T, class U>
+inline T atomicExch_block(T* address, U val, cudacpu::source_location where = cudacpu::source_location::current()) {
+  return atomicExch(address, static_cast<T>(val), where);
+}
+/// atomicExch at system scope.
+template <class T, class U>
+inline T atomicExch_system(T* address, U val, cudacpu::source_location where = cudacpu::source_location::current()) {
+  return atomicExch(address, static_cast<T>(val), where);
+}
+/// atomicCAS at block scope (spin loops keep the caller's line).
+template <class T, class U, class V>
+inline T atomicCAS_block(T* address, U compare, V val,
+                         cudacpu::source_location where = cudacpu::source_location::current()) {
+  return atomicCAS(address, static_cast<T>(compare), static_cast<T>(val), where);
+}
+/// atomicCAS at system scope.
+template <class T, class U, class V>
+inline T atomicCAS_system(T* address, U compare, V val,
+                          cudacpu::source_location where = cudacpu::source_location::current()) {
+  return atomicCAS(address, static_cast<T>(compare), static_cast<T>(val), where);
 }
