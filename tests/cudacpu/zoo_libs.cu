@@ -1,18 +1,30 @@
 /// @file
 /// @brief Library coverage: cuBLASLt's matmul with its epilogues (`cublasLt.h`), `cublasGemmStridedBatchedEx` and
-///        `cuda_profiler_api.h`, the way deep-learning code (llm.c) calls them. Built into the cuBLAS test program,
+///        `cuda_profiler_api.h`, the way deep-learning code (llm.c) calls them; libcu++'s `cuda::barrier`,
+///        `cuda::memcpy_async` and `cuda::pipeline` in kernels, and `cuda::std::` basics when CCCL is present. Built into the cuBLAS test program,
 ///        so it runs against the cudacpu stand-ins (ctest cudacpu.cublas) and, on a GPU, against the real libraries
 ///        (ctest cudacpu.cublas.gpu). Cases only the stand-in can check (its memory checks) are under `#if WS_CUDACPU`.
 ///
 /// Every output starts as NaN (a result that is not written shows) and every matrix has padding (NaN in inputs, a
 /// sentinel in outputs that must survive); shapes are primes. References use long double on the inputs as
 /// rounded to their storage type.
+#include <cooperative_groups.h>
 #include <cublasLt.h>
 #include <cublas_v2.h>
+#include <cuda/barrier>
+#include <cuda/pipeline>
+#include <cuda/std/barrier>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
+#if __has_include(<cuda/std/array>)  // libcu++ (CCCL) is on the include path
+#include <cuda/std/array>
+#include <cuda/std/cstdint>
+#include <cuda/std/limits>
+#include <cuda/std/tuple>
+#define LIBS_HAVE_CUDA_STD 1
+#endif
 
 #include <catch2/catch.hpp>
 #include <cfloat>
@@ -665,3 +677,257 @@ TEST_CASE("cudaProfilerStart and cudaProfilerStop succeed around work", "[profil
   REQUIRE(cudaFree(p) == cudaSuccess);
   REQUIRE(cudaProfilerStop() == cudaSuccess);
 }
+
+// ---- libcu++: cuda::barrier, cuda::memcpy_async, cuda::pipeline ----
+
+#if defined(__NVCC__)
+// A __shared__ cuda::barrier is initialised by init(), never constructed: nvcc's warning about its constructor is
+// expected (NVIDIA's samples suppress it the same way).
+#pragma nv_diag_suppress static_var_with_dynamic_init
+#endif
+
+namespace {
+
+namespace cg = cooperative_groups;
+
+/// Each thread of the first @p count threads writes round-dependent values, and after each phase reads its
+/// neighbour's: a barrier that does not wait shows stale or poisoned values. Threads past @p count only watch.
+/// out[round * count + t] = in[(t + 1) % count] * (round + 1) for the participating threads.
+__global__ void barrier_exchange_kernel(const int* in, int* out, int count, int rounds) {
+  __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+  __shared__ int slot[128];
+  if (threadIdx.x == 0) init(&bar, count);
+  __syncthreads();
+  const int t = static_cast<int>(threadIdx.x);
+  if (t >= count) return;
+  for (int r = 0; r < rounds; ++r) {
+    slot[t] = in[t] * (r + 1);
+    if (r % 2 == 0) {
+      auto token = bar.arrive();  // split arrive / wait, as simpleAWBarrier does
+      bar.wait(std::move(token));
+    } else {
+      bar.arrive_and_wait();
+    }
+    out[r * count + t] = slot[(t + 1) % count];
+    bar.arrive_and_wait();  // nobody overwrites a slot before its neighbour read it
+  }
+}
+
+/// Counts completed phases (a barrier's completion function, run by the last arriving thread).
+struct count_phases {
+  int* phases;
+  __device__ void operator()() const noexcept { ++*phases; }
+};
+
+/// Threads at or past @p stay drop out after the first phase; the others run @p rounds phases more. Records the
+/// phase count and, per round, how many threads had arrived when the phase completed.
+__global__ void barrier_drop_kernel(int* phases_out, int* arrived_out, int stay, int rounds) {
+  __shared__ cuda::barrier<cuda::thread_scope_block, count_phases> bar;
+  __shared__ int phases;
+  __shared__ int arrived;
+  if (threadIdx.x == 0) {
+    phases = 0;
+    arrived = 0;
+    init(&bar, static_cast<std::ptrdiff_t>(blockDim.x), count_phases{&phases});
+  }
+  __syncthreads();
+  if (static_cast<int>(threadIdx.x) >= stay) {
+    bar.arrive_and_drop();
+    return;
+  }
+  bar.arrive_and_wait();
+  for (int r = 0; r < rounds; ++r) {
+    atomicAdd(&arrived, 1);
+    bar.arrive_and_wait();
+    if (threadIdx.x == 0) arrived_out[r] = arrived;
+    bar.arrive_and_wait();
+    if (threadIdx.x == 0) arrived = 0;
+    bar.arrive_and_wait();
+  }
+  if (threadIdx.x == 0) *phases_out = phases;
+}
+
+/// Block b copies its n floats into shared memory with one collective cuda::memcpy_async, waits on the barrier,
+/// and every thread sums the whole tile: out[b * blockDim.x + t] = sum of in[b * n .. b * n + n).
+__global__ void memcpy_async_barrier_kernel(const float* in, float* out, int n) {
+  __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+  __shared__ float tile[256];
+  auto block = cg::this_thread_block();
+  if (block.thread_rank() == 0) init(&bar, block.size());
+  block.sync();
+  cuda::memcpy_async(block, tile, in + blockIdx.x * n, cuda::aligned_size_t<4>(sizeof(float) * n), bar);
+  bar.arrive_and_wait();
+  float sum = 0.0f;
+  for (int i = 0; i < n; ++i) sum += tile[i];
+  out[blockIdx.x * blockDim.x + threadIdx.x] = sum;
+}
+
+constexpr int k_tile = 32;  ///< floats per pipeline stage
+
+/// Sums @p tiles tiles of k_tile floats through a two-stage block pipeline (the next tile is fetched while the
+/// current one is read): out[t] = sum over tiles of tile[j][(7 t + 3) % k_tile] * (j + 1). Thread t reads an
+/// element another thread copied, so a consumer that does not wait for every producer shows.
+__global__ void pipeline_block_kernel(const float* in, float* out, int tiles) {
+  constexpr int stages = 2;
+  __shared__ cuda::pipeline_shared_state<cuda::thread_scope_block, stages> state;
+  __shared__ float buf[stages][k_tile];
+  auto block = cg::this_thread_block();
+  cuda::pipeline<cuda::thread_scope_block> pipe = cuda::make_pipeline(block, &state);
+  const auto fetch = [&](int j) {
+    pipe.producer_acquire();
+    cuda::memcpy_async(block, buf[j % stages], in + j * k_tile, sizeof(float) * k_tile, pipe);
+    pipe.producer_commit();
+  };
+  fetch(0);
+  float acc = 0.0f;
+  for (int j = 0; j < tiles; ++j) {
+    if (j + 1 < tiles) fetch(j + 1);
+    pipe.consumer_wait();
+    acc += buf[j % stages][(7 * threadIdx.x + 3) % k_tile] * static_cast<float>(j + 1);
+    pipe.consumer_release();
+  }
+  out[threadIdx.x] = acc;
+}
+
+/// Each thread copies its own element through a thread-scope pipeline: out[i] = 2 * in[i].
+__global__ void pipeline_thread_kernel(const float* in, float* out, int n) {
+  const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i >= n) return;
+  float mine = 0.0f;
+  cuda::pipeline<cuda::thread_scope_thread> pipe = cuda::make_pipeline();
+  pipe.producer_acquire();
+  cuda::memcpy_async(&mine, in + i, sizeof(float), pipe);
+  pipe.producer_commit();
+  pipe.consumer_wait();
+  out[i] = 2.0f * mine;
+  pipe.consumer_release();
+}
+
+#if LIBS_HAVE_CUDA_STD
+/// cuda::std basics in device code: out = {sum of an array, limits, tuple, fixed-width ints}.
+__global__ void cuda_std_kernel(long long* out) {
+  cuda::std::array<int, 4> a{1, 2, 3, 4};
+  int sum = 0;
+  for (int x : a) sum += x;
+  const cuda::std::tuple<int, cuda::std::uint8_t> t{7, static_cast<cuda::std::uint8_t>(250)};
+  out[0] = sum;
+  out[1] = cuda::std::numeric_limits<int>::max();
+  out[2] = cuda::std::get<0>(t) + cuda::std::get<1>(t);
+  out[3] = static_cast<long long>(sizeof(cuda::std::int64_t));
+}
+#endif
+
+}  // namespace
+
+TEST_CASE("cuda::barrier at block scope orders shared memory between phases, with split arrive/wait too",
+          "[libcu][barrier]") {
+  // count = the whole block, and only some of its threads (the rest never touch the barrier).
+  const auto [count, block] = GENERATE(std::pair{67, 67}, std::pair{40, 96}, std::pair{1, 32});
+  const int rounds = 4;
+  std::vector<int> in(static_cast<std::size_t>(count));
+  for (int t = 0; t < count; ++t) in[static_cast<std::size_t>(t)] = 3 * t + 1;
+  ws::device_buffer<int> d_in{std::span<const int>(in)}, d_out(static_cast<std::size_t>(count) * rounds);
+  barrier_exchange_kernel<<<2, block>>>(d_in.data(), d_out.data(), count, rounds);
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  const auto out = d_out.to_vector();
+  for (int r = 0; r < rounds; ++r)
+    for (int t = 0; t < count; ++t) {
+      INFO("count " << count << " block " << block << " round " << r << " thread " << t);
+      REQUIRE(out[static_cast<std::size_t>(r * count + t)] == in[static_cast<std::size_t>((t + 1) % count)] * (r + 1));
+    }
+}
+
+TEST_CASE("cuda::barrier::arrive_and_drop lowers later phases' count, and the completion runs once per phase",
+          "[libcu][barrier]") {
+  const int block = 48, stay = 19, rounds = 3;
+  ws::device_buffer<int> d_phases(1), d_arrived(rounds);
+  barrier_drop_kernel<<<1, block>>>(d_phases.data(), d_arrived.data(), stay, rounds);
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(d_phases.to_vector()[0] == 1 + 3 * rounds);
+  CHECK(d_arrived.to_vector() == std::vector<int>(rounds, stay));
+}
+
+TEST_CASE("cuda::memcpy_async of a block with a barrier makes the tile readable after the barrier's phase",
+          "[libcu][barrier]") {
+  const int n = GENERATE(1, 129, 256), blocks = 3, block = 72;
+  std::vector<float> in(static_cast<std::size_t>(n) * blocks);
+  ws::fill_random(in, 81);
+  ws::device_buffer<float> d_in{std::span<const float>(in)}, d_out(static_cast<std::size_t>(blocks) * block);
+  memcpy_async_barrier_kernel<<<blocks, block>>>(d_in.data(), d_out.data(), n);
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  const auto out = d_out.to_vector();
+  for (int b = 0; b < blocks; ++b) {
+    float expected = 0.0f;
+    for (int i = 0; i < n; ++i) expected += in[static_cast<std::size_t>(b * n + i)];
+    for (int t = 0; t < block; ++t) {
+      INFO("n " << n << " block " << b << " thread " << t);
+      REQUIRE(out[static_cast<std::size_t>(b * block + t)] == expected);
+    }
+  }
+}
+
+TEST_CASE("cuda::pipeline double-buffers tiles through shared memory, and a thread-scope pipeline copies",
+          "[libcu][pipeline]") {
+  const int tiles = 7;
+  std::vector<float> in(static_cast<std::size_t>(tiles) * k_tile);
+  ws::fill_random_integers(in, 91);
+  ws::device_buffer<float> d_in{std::span<const float>(in)}, d_out(k_tile);
+  pipeline_block_kernel<<<1, k_tile>>>(d_in.data(), d_out.data(), tiles);
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  const auto out = d_out.to_vector();
+  for (int t = 0; t < k_tile; ++t) {
+    float expected = 0.0f;
+    for (int j = 0; j < tiles; ++j)
+      expected += in[static_cast<std::size_t>(j * k_tile + (7 * t + 3) % k_tile)] * static_cast<float>(j + 1);
+    INFO("thread " << t);
+    CHECK(out[static_cast<std::size_t>(t)] == expected);
+  }
+
+  const int n = 101;
+  std::vector<float> x(static_cast<std::size_t>(n));
+  ws::fill_random(x, 92);
+  ws::device_buffer<float> d_x{std::span<const float>(x)}, d_y(static_cast<std::size_t>(n));
+  pipeline_thread_kernel<<<2, 64>>>(d_x.data(), d_y.data(), n);
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  const auto y = d_y.to_vector();
+  for (int i = 0; i < n; ++i) CHECK(y[static_cast<std::size_t>(i)] == 2.0f * x[static_cast<std::size_t>(i)]);
+}
+
+TEST_CASE("cuda::std::barrier works in host code", "[libcu][barrier]") {
+  cuda::std::barrier<> bar(1);
+  bar.arrive_and_wait();
+  auto token = bar.arrive();
+  bar.wait(std::move(token));
+  SUCCEED();
+}
+
+#if LIBS_HAVE_CUDA_STD
+TEST_CASE("cuda::std array, tuple, numeric_limits and fixed-width integers work in a kernel", "[libcu][std]") {
+  ws::device_buffer<long long> d_out(4);
+  cuda_std_kernel<<<1, 1>>>(d_out.data());
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(d_out.to_vector() == std::vector<long long>{10, 2147483647LL, 257, 8});
+}
+#endif
+
+#if WS_CUDACPU
+/// Uses a barrier that no thread initialised (@p forget_init), or arrives with more than the phase expects.
+__global__ void barrier_misuse_kernel(bool forget_init) {
+  __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+  if (threadIdx.x == 0 && !forget_init) init(&bar, blockDim.x);
+  __syncthreads();
+  if (forget_init) {
+    bar.arrive_and_wait();
+  } else if (threadIdx.x == 0) {
+    (void)bar.arrive(static_cast<std::ptrdiff_t>(blockDim.x) + 1);
+  }
+}
+
+TEST_CASE("the cuda::barrier stand-in reports an uninitialised barrier and too many arrivals, failing the launch",
+          "[libcu][barrier][errors]") {
+  const bool forget_init = GENERATE(true, false);
+  barrier_misuse_kernel<<<1, 8>>>(forget_init);
+  CHECK(cudaDeviceSynchronize() == cudaErrorLaunchFailure);
+  REQUIRE(cudaDeviceReset() == cudaSuccess);
+}
+#endif
