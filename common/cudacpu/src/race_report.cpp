@@ -79,7 +79,7 @@ struct access {
   bool cuda = false;         // made by a CUDA thread (a fiber named by name_race_fiber)
   unsigned block[3] = {};
   unsigned thread[3] = {};
-  char where[512] = "?";     // file:line in the learner's code
+  char where[512] = "";      // file:line in the learner's code; "" when TSan no longer had the stack
 };
 
 /// True for a frame in the runtime's own sources (common/cudacpu/, found from this file's path).
@@ -174,7 +174,7 @@ enum class naming { in_block, with_block, other_block };
 
 /// "write by thread (3,1,0) at matmul_gpu.cu:98", or "... by the host ..." for an access outside any CUDA thread.
 void describe(const access& a, naming how, char* out, std::size_t cap) {
-  const char* at = base_name(a.where);
+  const char* at = a.where[0] != '\0' ? base_name(a.where) : "a line ThreadSanitizer no longer remembers";
   if (!a.cuda) {
     std::snprintf(out, cap, "%s by the host at %s", kind_of(a), at);
   } else if (how == naming::other_block) {
@@ -268,8 +268,8 @@ void explain_race(void* report) {
   if (same_block) {
     std::snprintf(in_block, sizeof in_block, " in block (%u,%u,%u)", now.block[0], now.block[1], now.block[2]);
   }
-  std::fprintf(stderr, "cudacpu: error: %s: data race on %s%s: %s, then %s%s\n", before.where, memory, in_block,
-               first, second, why);
+  std::fprintf(stderr, "cudacpu: error: %s: data race on %s%s: %s, then %s%s\n",
+               before.where[0] != '\0' ? before.where : now.where, memory, in_block, first, second, why);
   std::fflush(stderr);
 }
 
