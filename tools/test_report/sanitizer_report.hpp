@@ -40,8 +40,8 @@ struct sanitizer_finding {
   std::string summary;   ///< the "SUMMARY: ..." line, or ""
   /// The CPU backend's line about this report, printed right after it in races mode (common/cudacpu/src/
   /// race_report.cpp): "cudacpu: error: /w/labs/03_matmul_gpu/matmul_gpu.cu:109: data race on __shared__
-  /// a_tile[0][1] (declared at matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at matmul_gpu.cu:109,
-  /// then read by thread (0,1,0) at matmul_gpu.cu:113; no __syncthreads() between these lines"; or "".
+  /// a_tile[0][0] (declared at matmul_gpu.cu:99) in block (1,0,0): write by thread (0,0,0) at matmul_gpu.cu:109,
+  /// then read by thread (1,0,0) at matmul_gpu.cu:113; no __syncthreads() between these lines"; or "".
   std::string backend;
 };
 
@@ -60,9 +60,9 @@ std::vector<std::string> finding_lines(const sanitizer_finding& finding, std::st
 std::vector<std::string> cudacpu_errors(std::string_view output, std::size_t max);
 
 /// One line saying what a bug detector found in a run's output; "" when nothing. In order of precedence:
-///  - ThreadSanitizer with the CPU backend's line after it: "race checker: data race on __shared__ a_tile[0][1]
-///    (declared at matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at matmul_gpu.cu:109, then read by
-///    thread (0,1,0) at matmul_gpu.cu:113; no __syncthreads() between these lines" (both accesses, the variable, the
+///  - ThreadSanitizer with the CPU backend's line after it: "race checker: data race on __shared__ a_tile[0][0]
+///    (declared at matmul_gpu.cu:99) in block (1,0,0): write by thread (0,0,0) at matmul_gpu.cu:109, then read by
+///    thread (1,0,0) at matmul_gpu.cu:113; no __syncthreads() between these lines" (both accesses, the variable, the
 ///    CUDA threads);
 ///  - AddressSanitizer: "memory checker: <kind>, READ of size N at <file>:<line> (<function>)", where the frame is
 ///    the first of the stack in the learner's files: a path containing "/graded/" or `learner_prefix` (when not

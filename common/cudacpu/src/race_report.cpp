@@ -9,9 +9,9 @@
 /// (`__tsan_on_report`, called right after TSan prints a report) reads the report through TSan's debugging API and
 /// prints, e.g.:
 ///
-///     cudacpu: error: /w/labs/03_matmul_gpu/matmul_gpu.cu:109: data race on __shared__ a_tile[0][1] (declared at
-///     matmul_gpu.cu:99) in block (0,0,0): write by thread (1,0,0) at matmul_gpu.cu:109, then read by thread
-///     (0,1,0) at matmul_gpu.cu:113; no __syncthreads() between these lines
+///     cudacpu: error: /w/labs/03_matmul_gpu/matmul_gpu.cu:109: data race on __shared__ a_tile[0][0] (declared at
+///     matmul_gpu.cu:99) in block (1,0,0): write by thread (0,0,0) at matmul_gpu.cu:109, then read by thread
+///     (1,0,0) at matmul_gpu.cu:113; no __syncthreads() between these lines
 ///
 /// (one line; the file is named in full once, as in the runtime's other reports). The hook runs inside TSan's report with its thread registry locked: it allocates nothing and calls
 /// nothing that names fibers; it only formats into fixed buffers and writes to stderr.
