@@ -5,6 +5,7 @@
 #include <cuda_fp16.h>
 
 #include <bit>
+#include <cfenv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -68,6 +69,21 @@ __global__ void scoped_atomics(int* lock, int* counter, unsigned* bits, float* s
   atomicMax_system(reinterpret_cast<int*>(&bits[2]), static_cast<int>(threadIdx.x));
   atomicInc_block(&bits[3], 1000u);
   atomicSub_system(reinterpret_cast<int*>(&bits[4]), 2);
+}
+
+/// Directed rounding: each pair brackets the exact result (interval arithmetic's building blocks).
+__global__ void directed_rounding(const float* in, float* out, double* dout) {
+  const float third = in[0] / in[1];  // the operands come from memory: nothing is folded at compile time
+  out[0] = __fdiv_rd(in[0], in[1]);
+  out[1] = __fdiv_ru(in[0], in[1]);
+  out[2] = __fadd_rd(in[0], in[2]);
+  out[3] = __fadd_ru(in[0], in[2]);
+  out[4] = __fsqrt_rd(in[1]);
+  out[5] = __fsqrt_ru(in[1]);
+  out[6] = __fmul_rz(-third, in[1]);
+  out[7] = __fmul_rd(-third, in[1]);
+  dout[0] = __ddiv_rd(static_cast<double>(in[0]), static_cast<double>(in[1]));
+  dout[1] = __ddiv_ru(static_cast<double>(in[0]), static_cast<double>(in[1]));
 }
 
 __global__ void convert_halves(const float* in, unsigned short* h_bits, unsigned short* b_bits, int n) {
@@ -143,6 +159,26 @@ TEST_CASE("scoped atomics (_block, _system) are the same operations", "[cudacpu]
   REQUIRE(b[2] == 39u);
   REQUIRE(b[3] == 120u);
   REQUIRE(b[4] == 1000u - 240u);
+}
+
+TEST_CASE("_rd/_ru/_rz intrinsics round in the direction they name", "[cudacpu][intrinsics]") {
+  zoo_buffer<float> in(std::vector<float>{1.0f, 3.0f, 1e-8f});
+  zoo_buffer<float> out(std::vector<float>(8, std::nanf("")));
+  zoo_buffer<double> dout(std::vector<double>(2, std::nan("")));
+  directed_rounding<<<1, 1>>>(in.get(), out.get(), dout.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  const std::vector<float> o = out.download();
+  CHECK(o[0] < o[1]);
+  CHECK(std::nextafter(o[0], 1.0f) == o[1]);  // 1/3 lies between two neighbours
+  CHECK(o[2] == 1.0f);
+  CHECK(o[3] == std::nextafter(1.0f, 2.0f));  // 1 + 1e-8 rounds up to the next float
+  CHECK(std::nextafter(o[4], 2.0f) == o[5]);
+  CHECK(static_cast<double>(o[4]) * o[4] < 3.0);
+  CHECK(static_cast<double>(o[5]) * o[5] > 3.0);
+  CHECK(o[6] > o[7]);  // toward zero vs toward -infinity for a negative inexact product
+  const std::vector<double> d = dout.download();
+  CHECK(std::nextafter(d[0], 1.0) == d[1]);
+  CHECK(std::fegetround() == FE_TONEAREST);  // the host's rounding is untouched
 }
 
 TEST_CASE("float to half and bfloat16 conversions round to nearest even", "[cudacpu][half]") {

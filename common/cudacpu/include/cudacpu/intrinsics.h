@@ -10,6 +10,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cfenv>
 #include <cstring>
 #include <math.h>
 
@@ -38,6 +39,90 @@ inline float __frsqrt_rn(float a) { return 1.0f / std::sqrt(a); }
 inline double __dadd_rn(double a, double b) { return a + b; }
 /// a*b in double.
 inline double __dmul_rn(double a, double b) { return a * b; }
+/// a-b in double.
+inline double __dsub_rn(double a, double b) { return a - b; }
+/// a/b in double.
+inline double __ddiv_rn(double a, double b) { return a / b; }
+/// 1/a in double.
+inline double __drcp_rn(double a) { return 1.0 / a; }
+/// sqrt in double.
+inline double __dsqrt_rn(double a) { return std::sqrt(a); }
+
+namespace cudacpu::detail {
+
+/// Makes `v` look changed to the optimiser: a use of it cannot move across this point or be folded.
+template <class T>
+inline void opaque(T& v) {
+  asm volatile("" : "+m"(v));
+}
+
+/// `op(args...)` computed with the FPU's rounding set to `mode` (FE_TOWARDZERO, FE_UPWARD, FE_DOWNWARD), then the
+/// rounding restored: CUDA's _rz/_ru/_rd intrinsics. The empty asm statements keep the compiler from computing the
+/// operation (or folding constants) outside the window where the rounding mode is set.
+template <class T, class Op, class... A>
+inline T with_rounding(int mode, Op op, A... args) {
+  const int old = std::fegetround();
+  std::fesetround(mode);
+  (opaque(args), ...);
+  T r = op(args...);
+  opaque(r);
+  std::fesetround(old);
+  return r;
+}
+
+}  // namespace cudacpu::detail
+
+// Directed rounding: _rz toward zero, _ru toward +infinity, _rd toward -infinity (interval arithmetic uses them).
+#define WS_CUDACPU_ROUNDED(suffix, mode)                                                                           \
+  /** a+b rounded as named. */ inline float __fadd_##suffix(float a, float b) {                                  \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x, float y) { return x + y; }, a, b);            \
+  }                                                                                                              \
+  /** a-b rounded as named. */ inline float __fsub_##suffix(float a, float b) {                                  \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x, float y) { return x - y; }, a, b);            \
+  }                                                                                                              \
+  /** a*b rounded as named. */ inline float __fmul_##suffix(float a, float b) {                                  \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x, float y) { return x * y; }, a, b);            \
+  }                                                                                                              \
+  /** a/b rounded as named. */ inline float __fdiv_##suffix(float a, float b) {                                  \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x, float y) { return x / y; }, a, b);            \
+  }                                                                                                              \
+  /** 1/a rounded as named. */ inline float __frcp_##suffix(float a) {                                           \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x) { return 1.0f / x; }, a);                     \
+  }                                                                                                              \
+  /** sqrt(a) rounded as named. */ inline float __fsqrt_##suffix(float a) {                                      \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x) { return std::sqrt(x); }, a);                 \
+  }                                                                                                              \
+  /** a*b+c with one rounding, as named. */ inline float __fmaf_##suffix(float a, float b, float c) {            \
+    return cudacpu::detail::with_rounding<float>(mode, [](float x, float y, float z) { return std::fma(x, y, z); }, \
+                                                 a, b, c);                                                       \
+  }                                                                                                              \
+  /** a+b in double, rounded as named. */ inline double __dadd_##suffix(double a, double b) {                    \
+    return cudacpu::detail::with_rounding<double>(mode, [](double x, double y) { return x + y; }, a, b);         \
+  }                                                                                                              \
+  /** a-b in double, rounded as named. */ inline double __dsub_##suffix(double a, double b) {                    \
+    return cudacpu::detail::with_rounding<double>(mode, [](double x, double y) { return x - y; }, a, b);         \
+  }                                                                                                              \
+  /** a*b in double, rounded as named. */ inline double __dmul_##suffix(double a, double b) {                    \
+    return cudacpu::detail::with_rounding<double>(mode, [](double x, double y) { return x * y; }, a, b);         \
+  }                                                                                                              \
+  /** a/b in double, rounded as named. */ inline double __ddiv_##suffix(double a, double b) {                    \
+    return cudacpu::detail::with_rounding<double>(mode, [](double x, double y) { return x / y; }, a, b);         \
+  }                                                                                                              \
+  /** 1/a in double, rounded as named. */ inline double __drcp_##suffix(double a) {                              \
+    return cudacpu::detail::with_rounding<double>(mode, [](double x) { return 1.0 / x; }, a);                    \
+  }                                                                                                              \
+  /** sqrt(a) in double, rounded as named. */ inline double __dsqrt_##suffix(double a) {                         \
+    return cudacpu::detail::with_rounding<double>(mode, [](double x) { return std::sqrt(x); }, a);               \
+  }                                                                                                              \
+  /** a*b+c in double with one rounding, as named. */ inline double __fma_##suffix(double a, double b, double c) { \
+    return cudacpu::detail::with_rounding<double>(                                                               \
+        mode, [](double x, double y, double z) { return std::fma(x, y, z); }, a, b, c);                          \
+  }
+WS_CUDACPU_ROUNDED(rz, FE_TOWARDZERO)
+WS_CUDACPU_ROUNDED(ru, FE_UPWARD)
+WS_CUDACPU_ROUNDED(rd, FE_DOWNWARD)
+#undef WS_CUDACPU_ROUNDED
+
 /// Fast division (exact here).
 inline float __fdividef(float a, float b) { return a / b; }
 /// Fast division (exact here).
