@@ -29,6 +29,7 @@
 #include "cudacpu/types.h"
 #include "library_types.h"
 #include "cudacpu/api.h"
+#include "cudacpu/texture.h"
 #include "cudacpu/kernel.h"
 #include "cudacpu/launch.h"
 #include "cudacpu/warp.h"

@@ -1,0 +1,6 @@
+/// @file
+/// @brief Stand-in for CUDA's `cuda_texture_types.h` on the cudacpu backend (texture and surface objects): everything lives in
+///        cuda_runtime.h (cudacpu/texture.h).
+#pragma once
+
+#include "cuda_runtime.h"
