@@ -1,6 +1,7 @@
 /// @file
 /// @brief Benchmark of the cudacpu backend (not a test): cost of `__syncthreads` per thread, cost of a kernel
-///        without barriers per thread, and a 256^3 shared-memory tiled matmul with 16x16 blocks.
+///        without barriers per thread, a block tree reduction (a barrier in a loop) and shared-memory tiled matmuls
+///        (256^3 and 512^3, 16x16 blocks): the workloads docs/cudacpu.md compares with HIP-CPU.
 ///
 /// Build: target `cudacpu_bench`. Run: `WS_CPU_THREADS=1 ./cudacpu_bench` and `WS_CPU_THREADS=2 ./cudacpu_bench`.
 /// Prints one `name: value unit` line per measurement (median of several runs).
@@ -26,6 +27,21 @@ __global__ void barrier_loop(int* out, int rounds) {
 __global__ void saxpy(float a, const float* x, float* y, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) y[i] = a * x[i] + y[i];
+}
+
+constexpr int RBLOCK = 256;
+
+__global__ void reduce_block(const float* in, float* out, int n) {
+  __shared__ float s[RBLOCK];
+  unsigned tid = threadIdx.x;
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  s[tid] = i < unsigned(n) ? in[i] : 0.0f;
+  __syncthreads();
+  for (unsigned k = blockDim.x / 2; k > 0; k >>= 1) {
+    if (tid < k) s[tid] += s[tid + k];
+    __syncthreads();
+  }
+  if (tid == 0) out[blockIdx.x] = s[0];
 }
 
 constexpr int TILE = 16;
@@ -83,12 +99,31 @@ int main() {
     cudaMemset(y, 0, n * sizeof(float));
     const double ms = median_ms(5, [&] { saxpy<<<(n + 255) / 256, 256>>>(2.0f, x, y, n); });
     std::printf("saxpy_per_thread (no barriers): %.2f ns\n", ms * 1e6 / n);
+    std::printf("saxpy_%d (no barriers): %.2f ms\n", n, ms);
     cudaFree(x);
     cudaFree(y);
   }
 
   {
-    const int n = 256;
+    const int n = 1 << 22, blocks = n / RBLOCK;
+    std::vector<float> hin(n), hout(blocks);
+    for (int i = 0; i < n; ++i) hin[i] = float(i % 7) - 3.0f;
+    float *in = nullptr, *out_sums = nullptr;
+    cudaMalloc(&in, n * sizeof(float));
+    cudaMalloc(&out_sums, blocks * sizeof(float));
+    cudaMemcpy(in, hin.data(), n * sizeof(float), cudaMemcpyHostToDevice);
+    const double ms = median_ms(5, [&] { reduce_block<<<blocks, RBLOCK>>>(in, out_sums, n); });
+    cudaMemcpy(hout.data(), out_sums, blocks * sizeof(float), cudaMemcpyDeviceToHost);
+    double got = 0, ref = 0;
+    for (float v : hout) got += v;
+    for (float v : hin) ref += v;
+    std::printf("reduce_block_%d (tree reduction, 256 threads, 9 barriers each): %.2f ms (check %s)\n", n, ms,
+                std::abs(got - ref) < 1e-3 * n ? "ok" : "FAILED");
+    cudaFree(in);
+    cudaFree(out_sums);
+  }
+
+  for (int n : {256, 512}) {
     std::vector<float> ha(n * n), hb(n * n), hc(n * n);
     for (int i = 0; i < n * n; ++i) {
       ha[i] = std::sin(0.001f * i);
@@ -100,11 +135,12 @@ int main() {
     cudaMalloc(&c, n * n * sizeof(float));
     cudaMemcpy(a, ha.data(), n * n * sizeof(float), cudaMemcpyHostToDevice);
     cudaMemcpy(b, hb.data(), n * n * sizeof(float), cudaMemcpyHostToDevice);
-    const double ms = median_ms(7, [&] { matmul_tiled<<<dim3(n / TILE, n / TILE), dim3(TILE, TILE)>>>(a, b, c, n); });
+    const double ms =
+        median_ms(n > 256 ? 3 : 7, [&] { matmul_tiled<<<dim3(n / TILE, n / TILE), dim3(TILE, TILE)>>>(a, b, c, n); });
     cudaMemcpy(hc.data(), c, n * n * sizeof(float), cudaMemcpyDeviceToHost);
     double ref = 0;  // re-check one element after timing
     for (int k = 0; k < n; ++k) ref += double(ha[5 * n + k]) * hb[k * n + 7];
-    std::printf("matmul_tiled_256 (16x16 blocks): %.2f ms (check %s)\n", ms,
+    std::printf("matmul_tiled_%d (16x16 blocks): %.2f ms (check %s)\n", n, ms,
                 std::abs(ref - hc[5 * n + 7]) < 1e-3 ? "ok" : "FAILED");
     cudaFree(a);
     cudaFree(b);

@@ -1,5 +1,6 @@
 /// @file
-/// @brief cudacpu zoo: launches through the runtime API (`cudaLaunchKernel`, `cudaLaunchCooperativeKernel` with
+/// @brief cudacpu zoo: the built-in variables as names host code may reuse (`dim3 gridDim(...)`), and kept right
+///        across barriers; launches through the runtime API (`cudaLaunchKernel`, `cudaLaunchCooperativeKernel` with
 ///        `void** args`), grid-wide sync in a cooperative launch, and its errors (too many blocks, a grid sync in
 ///        an ordinary launch).
 #include <vector>
@@ -7,6 +8,18 @@
 #include "zoo_check.h"
 
 // --- kernels ---
+
+/// Every thread writes what the built-ins say, before and after a barrier (other threads ran in between).
+__global__ void read_builtins(unsigned* out) {
+  const unsigned block = blockIdx.x + gridDim.x * (blockIdx.y + gridDim.y * blockIdx.z);
+  const unsigned threads = blockDim.x * blockDim.y * blockDim.z;
+  const unsigned thread = threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z);
+  const unsigned before = block * 1000 + thread;
+  __syncthreads();
+  const unsigned after = (blockIdx.x + gridDim.x * (blockIdx.y + gridDim.y * blockIdx.z)) * 1000 + threadIdx.x +
+                         blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z);
+  out[block * threads + thread] = before == after ? after : 0xdeadu;
+}
 
 __global__ void scale_add(const float* x, float* y, float a, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -54,7 +67,36 @@ __global__ void grid_sync_without_cooperative_launch(int* out) {
   out[threadIdx.x] = 1;
 }
 
+// --- host code that uses the built-ins' names for its own variables, as cuda-samples do ---
+
+/// Threads in a launch, with parameters named like the built-ins.
+static unsigned threads_in(dim3 gridDim, dim3 blockDim) {
+  return gridDim.x * gridDim.y * gridDim.z * blockDim.x * blockDim.y * blockDim.z;
+}
+
+/// Launches read_builtins with local variables called gridDim and blockDim.
+static void launch_read_builtins(unsigned* out) {
+  dim3 gridDim(3, 2, 2);
+  dim3 blockDim(8, 4, 2);
+  read_builtins<<<gridDim, blockDim>>>(out);
+}
+
 // --- tests ---
+
+TEST_CASE("host code may name its variables gridDim and blockDim; kernels still read the built-ins",
+          "[cudacpu][launch][builtins]") {
+  const unsigned total = threads_in(dim3(3, 2, 2), dim3(8, 4, 2));
+  REQUIRE(total == 768);
+  zoo_buffer<unsigned> out(std::vector<unsigned>(total, 0xffffffffu));
+  launch_read_builtins(out.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  const std::vector<unsigned> got = out.download();
+  for (unsigned block = 0; block < 12; ++block)
+    for (unsigned thread = 0; thread < 64; ++thread) {
+      INFO("block " << block << " thread " << thread);
+      REQUIRE(got[block * 64 + thread] == block * 1000 + thread);
+    }
+}
 
 TEST_CASE("cudaLaunchKernel reads each argument through the kernel's parameter types", "[cudacpu][launch]") {
   const int n = 1000;

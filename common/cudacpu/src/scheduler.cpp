@@ -107,6 +107,14 @@ namespace cudacpu::detail {
 
 thread_local constinit thread_ctx* tls_thread = nullptr;
 thread_local constinit block_ctx* tls_block = nullptr;
+}  // namespace cudacpu::detail
+
+thread_local constinit uint3 threadIdx{};
+thread_local constinit uint3 blockIdx{};
+thread_local constinit dim3 blockDim{};
+thread_local constinit dim3 gridDim{};
+
+namespace cudacpu::detail {
 
 namespace {
 
@@ -170,10 +178,8 @@ double spin_timeout_seconds() {
 }
 
 bool same_place(const ::cudacpu::source_location& a, const ::cudacpu::source_location& b) {
-  // Fast path: two source_locations of one call site are bit-identical (they point at the same static data).
-  if (std::memcmp(&a, &b, sizeof a) == 0) return true;
-  return a.line() == b.line() && a.column() == b.column() &&
-         (a.file_name() == b.file_name() || std::strcmp(a.file_name(), b.file_name()) == 0);
+  if (a.line() != b.line() || a.column() != b.column()) return false;
+  return a.file_name() == b.file_name() || std::strcmp(a.file_name(), b.file_name()) == 0;
 }
 
 const char* op_name(warp_op op) {
@@ -239,6 +245,8 @@ struct alignas(64) thread_rt : thread_ctx {
   barrier_kind bkind = barrier_kind::plain;
   warp_op wop = warp_op::sync;
   fiber* f = nullptr;
+  fctx::fcontext_t ctx = nullptr;  // where it is suspended (kept here, not in *f: one cache line per switch)
+  std::uint32_t wait_gen = 0;      // barrier_gen when it reached its barrier (a later one: released)
   ::cudacpu::source_location where;  // of the barrier/collective/spin it last stopped at
   unsigned linear = 0;
   unsigned lane = 0;
@@ -257,6 +265,7 @@ struct fiber {
   std::size_t mapping_size = 0;
   char* stack_lo = nullptr;
   std::size_t stack_size = 0;
+  std::size_t colour = 0;  // bytes left unused at the top of the stack, different for each fiber (see stack_top)
   thread_rt* thread = nullptr;
   const void* asan_bottom = nullptr;
   std::size_t asan_size = 0;
@@ -272,6 +281,10 @@ struct fiber {
       std::fprintf(stderr, "cudacpu: fatal: cannot map a %zu-byte fiber stack\n", mapping_size);
       std::abort();
     }
+    static std::atomic<unsigned> made{0};
+    // Every stack would otherwise start at the same offset in its page, so the top frames of all fibers (what a
+    // barrier touches on each switch) would fall into the same few cache sets and evict each other.
+    colour = (made.fetch_add(1, std::memory_order_relaxed) * 576u) % 4096u;
     mapping = static_cast<char*>(m);
     mprotect(mapping, page, PROT_NONE);  // overflowing a CUDA thread's stack faults instead of corrupting
     stack_lo = mapping + page;
@@ -284,6 +297,8 @@ struct fiber {
   }
   fiber(const fiber&) = delete;
   fiber& operator=(const fiber&) = delete;
+  /// Where the fiber's stack begins (it grows down from here).
+  char* stack_top() const { return stack_lo + stack_size - colour; }
   ~fiber() {
 #if WS_TSAN
     if (tsan != nullptr && mapping != nullptr) __tsan_destroy_fiber(tsan);
@@ -334,12 +349,31 @@ void register_arena(const char* p, std::size_t n) {
 }
 #endif
 
-/// Switches from `from` to `to`. `from_done`: `from` will not be resumed (tells ASan to drop its fake stack).
-inline void switch_to(fiber* from, fiber* to, [[maybe_unused]] bool from_done) {
-  tls_fiber = to;
-  tls_thread = to->thread;
+/// What a fiber leaves for the one it switches to: where to save its context, and itself (for ASan).
+struct handoff {
+  fctx::fcontext_t* save;
+  fiber* from;
+};
+
+/// On the fiber that has just been switched to: saves the context of the one that switched.
+inline void arrived(fctx::transfer_t t, [[maybe_unused]] void* asan_fake) {
+  auto* h = static_cast<handoff*>(t.data);
+  *h->save = t.fctx;
 #if WS_ASAN
+  __sanitizer_finish_switch_fiber(asan_fake, &h->from->asan_bottom, &h->from->asan_size);
+#endif
+}
+
+/// Switches from `from` (whose context is saved at `save`) to `to`, resuming `to_ctx`; `to_thread` is the CUDA
+/// thread it runs (null: home, or a fiber about to start a thread loop). `from_done`: `from` will not be resumed
+/// (tells ASan to drop its fake stack).
+inline void switch_to(fiber* from, fctx::fcontext_t* save, fiber* to, fctx::fcontext_t to_ctx, thread_rt* to_thread,
+                      [[maybe_unused]] bool from_done) {
+  tls_fiber = to;
+  tls_thread = to_thread;
+  if (to_thread != nullptr) ::threadIdx = to_thread->thread_idx;
   void* fake = nullptr;
+#if WS_ASAN
   __sanitizer_start_switch_fiber(from_done ? nullptr : &fake, to->asan_bottom, to->asan_size);
 #endif
 #if WS_TSAN
@@ -348,12 +382,8 @@ inline void switch_to(fiber* from, fiber* to, [[maybe_unused]] bool from_done) {
   }
   __tsan_switch_to_fiber(to->tsan, 1 /* no_sync: switching is not synchronisation */);
 #endif
-  const fctx::transfer_t t = WS_JUMP_FCONTEXT(to->ctx, from);
-  auto* prev = static_cast<fiber*>(t.data);
-  prev->ctx = t.fctx;
-#if WS_ASAN
-  __sanitizer_finish_switch_fiber(fake, &prev->asan_bottom, &prev->asan_size);
-#endif
+  handoff h{save, from};
+  arrived(WS_JUMP_FCONTEXT(to_ctx, &h), fake);
 }
 
 /// One collective in flight in a warp.
@@ -370,6 +400,7 @@ struct warp_slot {
 struct warp_rt {
   unsigned exists = 0;
   unsigned exited = 0;
+  unsigned busy = 0;  // active slots (most threads exit with none: no need to look at the slots)
   warp_slot slots[k_warp_slots];
 };
 
@@ -447,6 +478,8 @@ struct block_rt : block_ctx {
   unsigned n_warp = 0;
   int cursor = 0;
   bool reuse_fibers = true;
+  bool dirty = true;       // thread states were written since setup (else they are all still `unstarted`)
+  unsigned run_start = 0;  // first thread of the open clean run (block_ctx::loop_clean)
 
   // barrier
   ::cudacpu::source_location barrier_where;
@@ -476,12 +509,18 @@ struct block_rt : block_ctx {
   [[noreturn]] void go_home(fiber* self);
   void release_abandoned();
   [[noreturn]] void abandon(cudaError_t code, bool sticky);
-  void run_thread(thread_rt& t);
+  void open_run(unsigned first);
+  thread_rt* take_over();
+  void account_exited(unsigned first, unsigned end);
   void finish_thread(thread_rt& t);
   void context_note() const;
   void positions_note() const;
   std::string describe(const thread_rt& t) const;
   fiber* take_fresh();
+  /// Where the running fiber's context goes when it switches away: its thread's (it will resume), or its own.
+  fctx::fcontext_t* save_slot(fiber* self, bool self_free) {
+    return self_free ? &self->ctx : &static_cast<thread_rt*>(tls_thread)->ctx;
+  }
 };
 
 struct worker {
@@ -562,13 +601,11 @@ struct worker {
 #endif
       fresh = 0;
       fiber* f = block.take_fresh();
-      thread_rt& t0 = block.threads[0];
-      t0.state = tstate::ready;
-      t0.f = f;
-      f->thread = &t0;
-      block.cursor = 0;
-      f->ctx = fctx::make_fcontext(f->stack_lo + f->stack_size, f->stack_size, &fiber_entry);
-      switch_to(&home, f, false);
+      block.open_run(0);
+      f->thread = nullptr;
+      f->ctx = fctx::make_fcontext(f->stack_top(), f->stack_size - f->colour, &fiber_entry);
+      tls_thread = nullptr;
+      switch_to(&home, &home.ctx, f, f->ctx, nullptr, false);
       if (only >= 0) break;
     }
     if (L.cooperative) L.grid.leave();
@@ -602,6 +639,9 @@ void block_rt::setup(launch_rt& launch, std::uint64_t linear_block) {
   const std::uint64_t gx = cfg.grid.x, gy = cfg.grid.y;
   block_idx = uint3{static_cast<unsigned>(linear_block % gx), static_cast<unsigned>((linear_block / gx) % gy),
                     static_cast<unsigned>(linear_block / (gx * gy))};
+  ::blockIdx = block_idx;  // every fiber of the block runs on this OS thread
+  ::blockDim = block_dim;
+  ::gridDim = grid_dim;
   n = launch.threads_per_block;
   if (shaped_for.x != cfg.block.x || shaped_for.y != cfg.block.y || shaped_for.z != cfg.block.z) {
     shaped_for = cfg.block;
@@ -614,18 +654,27 @@ void block_rt::setup(launch_rt& launch, std::uint64_t linear_block) {
       t.warp = i / 32u;
     }
     warps.assign((n + 31) / 32, warp_rt{});
+    thread_base = threads.data();
+    thread_stride = sizeof(thread_rt);
+    dirty = true;
   }
-  for (thread_rt& t : threads) {
-    t.state = tstate::unstarted;
-    t.spinning = false;
-    t.f = nullptr;
+  if (dirty) {  // a block whose threads all ran without blocking leaves them as they were
+    for (thread_rt& t : threads) {
+      t.state = tstate::unstarted;
+      t.spinning = false;
+      t.f = nullptr;
+    }
+    dirty = false;
   }
   for (unsigned wi = 0; wi < warps.size(); ++wi) {
     warp_rt& wp = warps[wi];
     const unsigned count = std::min(32u, n - wi * 32u);
     wp.exists = count == 32 ? 0xffffffffu : ((1u << count) - 1u);
     wp.exited = 0;
-    for (warp_slot& s : wp.slots) s.active = false;
+    if (wp.busy != 0) {
+      for (warp_slot& s : wp.slots) s.active = false;
+      wp.busy = 0;
+    }
   }
   live = n;
   n_barrier = 0;
@@ -651,15 +700,61 @@ void block_rt::setup(launch_rt& launch, std::uint64_t linear_block) {
   }
 }
 
-void block_rt::run_thread(thread_rt& t) {
-  tls_thread = &t;
+/// Lets the thread loop start threads from `first` on (all of them unstarted) on the fiber that runs next.
+void block_rt::open_run(unsigned first) {
+  cursor = static_cast<int>(first);
+  run_start = first;
+  loop_next = first;
+  loop_end = reuse_fibers ? n : first + 1;  // TSan: one fiber per CUDA thread
+  loop_clean = true;
   ++progress_epoch;
-  tsan_acquire(&g_launch_anchor);
-  tsan_acquire(&w->start_anchor);
-#if WS_TSAN
-  name_race_fiber(block_idx, t.thread_idx);  // race checker (src/race_report.cpp): reports name CUDA threads
-#endif
-  L->thunk(L->payload);
+}
+
+/// At a scheduler entry from a kernel (barrier, collective, spin): if the caller is a thread of the open clean
+/// run, records the run's earlier threads as exited and makes the caller an ordinary scheduled thread on its fiber.
+thread_rt* block_rt::take_over() {
+  thread_rt* t = current_thread();
+  if (loop_clean) {
+    loop_clean = false;
+    dirty = true;
+    const unsigned i = loop_next - 1;  // the caller
+    cursor = static_cast<int>(i);
+    account_exited(run_start, i);
+    t->state = tstate::ready;
+    t->f = tls_fiber;
+    tls_fiber->thread = t;
+  }
+  return t;
+}
+
+/// Threads [first, end) ran to completion in the thread loop: what finish_thread does, for all of them at once.
+void block_rt::account_exited(unsigned first, unsigned end) {
+  if (first >= end) return;
+  live -= end - first;
+  ++progress_epoch;
+  tsan_release(&w->exit_anchor);  // TSan: a run is one thread, on its own fiber
+  tsan_release(&g_done_anchor);
+  if (live == 0) return;  // the block is done: nobody looks at its threads again before setup
+  dirty = true;
+  for (unsigned i = first; i < end; ++i) threads[i].state = tstate::exited;
+  for (unsigned wi = first / 32u; wi <= (end - 1) / 32u; ++wi) {
+    warp_rt& wp = warps[wi];
+    const unsigned lo = std::max(first, wi * 32u) - wi * 32u, hi = std::min(end, wi * 32u + 32u) - wi * 32u;
+    const unsigned bits = (hi - lo == 32u ? 0xffffffffu : ((1u << (hi - lo)) - 1u)) << lo;
+    wp.exited |= bits;
+    if (wp.busy == 0) continue;
+    for (const warp_slot& s : wp.slots) {
+      if (s.active && (s.mask & bits & ~s.arrived)) {
+        const unsigned lane = static_cast<unsigned>(__builtin_ctz(s.mask & bits & ~s.arrived));
+        report_error(s.where,
+                     "%s: lane %u of warp %u exited, but lanes %s wait for it here (mask 0x%08x names it); every "
+                     "lane in the mask must reach the same %s",
+                     op_name(s.op), lane, wi, lane_list(s.arrived).c_str(), s.mask, op_name(s.op));
+        context_note();
+        abandon(cudaErrorLaunchFailure, true);
+      }
+    }
+  }
 }
 
 void block_rt::finish_thread(thread_rt& t) {
@@ -671,6 +766,7 @@ void block_rt::finish_thread(thread_rt& t) {
   warp_rt& wp = warps[t.warp];
   const unsigned bit = 1u << t.lane;
   wp.exited |= bit;
+  if (wp.busy == 0) return;
   for (const warp_slot& s : wp.slots) {
     if (s.active && (s.mask & bit) && !(s.arrived & bit)) {
       report_error(s.where,
@@ -696,6 +792,7 @@ std::string block_rt::describe(const thread_rt& t) const {
     case tstate::exited: return "exited";
     case tstate::unstarted: return "not started";
     case tstate::barrier:
+      if (t.wait_gen != std::uint32_t(barrier_gen)) return "runnable";
       std::snprintf(buf, sizeof buf, "wait at %s at %s:%u", barrier_name(t.bkind), t.where.file_name(),
                     static_cast<unsigned>(t.where.line()));
       return buf;
@@ -742,7 +839,7 @@ void block_rt::positions_note() const {
 }
 
 void block_rt::go_home(fiber* self) {
-  switch_to(self, &w->home, true);
+  switch_to(self, &self->ctx, &w->home, w->home.ctx, nullptr, true);
   __builtin_unreachable();
 }
 
@@ -764,6 +861,8 @@ void block_rt::release_abandoned() {
 }
 
 void block_rt::abandon(cudaError_t code, bool sticky) {
+  dirty = true;
+  loop_clean = false;
   release_abandoned();
   if (sticky) {
     set_sticky_error(code);
@@ -774,30 +873,27 @@ void block_rt::abandon(cudaError_t code, bool sticky) {
   go_home(tls_fiber);
 }
 
-void block_rt::next(fiber* self, bool self_free) {
+__attribute__((always_inline)) inline void block_rt::next(fiber* self, bool self_free) {
   for (;;) {
     while (++cursor < static_cast<int>(n)) {
-      thread_rt& t = threads[static_cast<unsigned>(cursor)];
-      if (t.state == tstate::ready) {
-        if (t.f == self) {
-          tls_thread = &t;
-          return;
-        }
-        switch_to(self, t.f, self_free);
+      const unsigned c = static_cast<unsigned>(cursor);
+      if (c == loop_next) {  // the first thread not started yet (all after it are unstarted too)
+        open_run(c);
+        if (self_free && reuse_fibers) return;  // the caller's thread loop runs them on this fiber
+        fiber* f = take_fresh();
+        f->thread = nullptr;
+        f->ctx = fctx::make_fcontext(f->stack_top(), f->stack_size - f->colour, &fiber_entry);
+        switch_to(self, save_slot(self, self_free), f, f->ctx, nullptr, self_free);
         return;
       }
-      if (t.state == tstate::unstarted) {
-        t.state = tstate::ready;
-        if (self_free && reuse_fibers) {
-          t.f = self;
-          self->thread = &t;
-          return;  // the caller's loop runs t on this fiber
+      thread_rt& t = threads[c];
+      if (t.state == tstate::ready || (t.state == tstate::barrier && t.wait_gen != std::uint32_t(barrier_gen))) {
+        if (t.f == self) {
+          tls_thread = &t;
+          ::threadIdx = t.thread_idx;
+          return;
         }
-        fiber* f = take_fresh();
-        t.f = f;
-        f->thread = &t;
-        f->ctx = fctx::make_fcontext(f->stack_lo + f->stack_size, f->stack_size, &fiber_entry);
-        switch_to(self, f, self_free);
+        switch_to(self, save_slot(self, self_free), t.f, t.ctx, &t, self_free);
         return;
       }
     }
@@ -847,8 +943,8 @@ bool block_rt::end_of_pass() {
     case barrier_kind::any: barrier_result = barrier_true > 0; break;
     case barrier_kind::grid: barrier_result = 0; break;
   }
-  for (thread_rt& t : threads)
-    if (t.state == tstate::barrier) t.state = tstate::ready;
+  // The waiting threads stay `barrier`: one whose wait_gen is older than barrier_gen is released (no pass over
+  // all threads here; next() and describe() read it so).
   n_barrier = 0;
   barrier_true = 0;
   ++barrier_gen;
@@ -856,21 +952,44 @@ bool block_rt::end_of_pass() {
 }
 
 void fiber_entry(fctx::transfer_t t) {
-  auto* prev = static_cast<fiber*>(t.data);
-  prev->ctx = t.fctx;
-#if WS_ASAN
-  __sanitizer_finish_switch_fiber(nullptr, &prev->asan_bottom, &prev->asan_size);
+  arrived(t, nullptr);
+  block_rt& b = current_block();
+  tsan_acquire(&g_launch_anchor);
+  tsan_acquire(&b.w->start_anchor);
+#if WS_TSAN
+  // race checker (src/race_report.cpp): reports name CUDA threads. Under TSan a fiber runs one CUDA thread.
+  name_race_fiber(b.block_idx, b.threads[b.loop_next].thread_idx);
 #endif
+  b.L->thunk(b.L->payload);  // the launch's thread loop: never returns
+  __builtin_unreachable();
+}
+
+}  // namespace
+
+void begin_thread(unsigned linear) {
+  block_rt& b = current_block();
+  b.loop_next = linear + 1;
+  tls_thread = &b.threads[linear];
+  ::threadIdx = b.threads[linear].thread_idx;
+}
+
+void loop_yield() {
+  quiet_scope q;
   block_rt& b = current_block();
   fiber* self = tls_fiber;
-  for (;;) {
+  if (b.loop_clean) {
+    b.loop_clean = false;
+    b.cursor = static_cast<int>(b.loop_next) - 1;
+    b.account_exited(b.run_start, b.loop_next);
+  } else if (self->thread != nullptr) {  // the thread the scheduler took over has returned
     thread_rt& th = *self->thread;
-    b.run_thread(th);
-    quiet_scope q;
+    self->thread = nullptr;
     b.finish_thread(th);
-    b.next(self, true);
   }
+  b.next(self, true);
 }
+
+namespace {
 
 // ---- worker pool ----
 class pool {
@@ -1147,6 +1266,7 @@ int block_barrier(barrier_kind kind, int predicate, source_location where) {
     return 0;
   }
   block_rt& b = current_block();
+  b.take_over();
   if (b.n_barrier == 0) {
     b.barrier_where = where;
     b.barrier_kind_ = kind;
@@ -1154,6 +1274,7 @@ int block_barrier(barrier_kind kind, int predicate, source_location where) {
     b.barrier_mismatch = true;
   }
   t->state = tstate::barrier;
+  t->wait_gen = static_cast<std::uint32_t>(b.barrier_gen);
   t->bkind = kind;
   t->where = where;
   t->spinning = false;
@@ -1165,6 +1286,7 @@ int block_barrier(barrier_kind kind, int predicate, source_location where) {
   [[maybe_unused]] char* anchor = &b.barrier_anchor[b.barrier_gen & 1u];
   tsan_release(anchor);
   b.next(tls_fiber, false);
+  t->state = tstate::ready;
   tsan_acquire(anchor);
   return b.barrier_result;
 }
@@ -1177,6 +1299,7 @@ void spin_yield(source_location where) {
     return;
   }
   block_rt& b = current_block();
+  b.take_over();
   if (b.spin_epoch != b.progress_epoch) {
     b.spin_epoch = b.progress_epoch;
     b.spin_count = 0;
@@ -1211,6 +1334,7 @@ void device_fault(cudaError_t code) {
   thread_rt* t = current_thread();
   if (t == nullptr) std::abort();
   block_rt& b = current_block();
+  b.take_over();
   report_note("thread (%u,%u,%u)", t->thread_idx.x, t->thread_idx.y, t->thread_idx.z);
   b.context_note();
   b.abandon(code, true);
@@ -1222,6 +1346,7 @@ void device_fatal(cudaError_t code, const char* what, source_location where) {
   report_error(where, "%s", what);
   if (t == nullptr) std::abort();
   block_rt& b = current_block();
+  b.take_over();
   report_note("thread (%u,%u,%u)", t->thread_idx.x, t->thread_idx.y, t->thread_idx.z);
   b.context_note();
   b.abandon(code, true);
@@ -1281,6 +1406,7 @@ unsigned lane_id() { return current_thread()->lane; }
 unsigned live_lanes() {
   thread_rt* t = current_thread();
   if (t == nullptr) return 0xffffffffu;
+  current_block().take_over();  // the lanes that ran before it must count as exited
   const warp_rt& wp = current_block().warps[t->warp];
   return wp.exists & ~wp.exited;
 }
@@ -1371,6 +1497,7 @@ void complete_collective(block_rt& b, warp_rt& wp, warp_slot& s, unsigned warp_i
     }
   });
   s.active = false;
+  --wp.busy;
   s.parity ^= 1u;
   (void)wp;
 }
@@ -1386,6 +1513,7 @@ std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, un
     return value;
   }
   block_rt& b = current_block();
+  b.take_over();
   warp_rt& wp = b.warps[t->warp];
   const unsigned bit = 1u << t->lane;
   const unsigned m = mask & wp.exists;  // lanes beyond a partial last warp do not exist: ignore them
@@ -1450,6 +1578,7 @@ std::uint64_t warp_collective(warp_op op, unsigned mask, std::uint64_t value, un
     }
     warp_slot& s = wp.slots[slot];
     s.active = true;
+    ++wp.busy;
     s.op = op;
     s.mask = m;
     s.arrived = 0;

@@ -4,8 +4,9 @@
 /// The translator turns `k<<<g, b, smem, stream>>>(args...)` into
 /// `::cudacpu::launch(::cudacpu::launch_config(g, b, smem, stream), [&](auto&... a) { k(a...); })(args...)`
 /// and `__shared__ T name DIMS;` into `T (&name) DIMS = ::cudacpu::shared_variable<T DIMS>([]{}, "name");`.
-/// Each CUDA thread runs as a fiber; `threadIdx` & co. read the running fiber's context through a thread_local
-/// pointer (fibers never migrate between OS threads, so the pointer is always the right one).
+/// Each CUDA thread runs as a fiber; `threadIdx` & co. are thread_local variables that the scheduler sets whenever
+/// another CUDA thread starts or resumes (fibers never migrate between OS threads). They are variables, not macros,
+/// so host code may use the names for its own (`dim3 gridDim(4, 4);`).
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,17 @@
 #include <utility>
 
 #include "types.h"
+
+// Built-in variables: namespace-scope thread_locals the scheduler keeps current (a local `dim3 gridDim` shadows
+// them, as it does with nvcc). __constinit: read directly, without a TLS wrapper call.
+/// This thread's index in its block.
+extern thread_local __constinit uint3 threadIdx;
+/// This block's index in the grid.
+extern thread_local __constinit uint3 blockIdx;
+/// Threads per block.
+extern thread_local __constinit dim3 blockDim;
+/// Blocks in the grid.
+extern thread_local __constinit dim3 gridDim;
 
 namespace cudacpu {
 
@@ -37,16 +49,25 @@ struct launch_config {
 
 namespace detail {
 
-/// What `threadIdx` reads: the running CUDA thread's index (the runtime extends this struct).
+/// The running CUDA thread (the runtime extends this struct); `tls_thread` points to it.
 struct thread_ctx {
   uint3 thread_idx;  ///< threadIdx
 };
 
-/// What `blockIdx`, `blockDim` and `gridDim` read (the runtime extends this struct).
+/// The running block as the launch's thread loop sees it (the runtime extends this struct).
+///
+/// A fiber runs the block's not-yet-started threads one after another in a loop compiled with the kernel
+/// (launcher::thread_loop), so a thread that never blocks costs about an inlined call. When a thread blocks
+/// (barrier, warp collective, spin), the scheduler takes it over (`loop_clean` becomes false) and the loop stops.
 struct block_ctx {
   uint3 block_idx;  ///< blockIdx
   dim3 block_dim;   ///< blockDim
   dim3 grid_dim;    ///< gridDim
+  unsigned loop_next = 0;             ///< first thread (linear index) not started yet
+  unsigned loop_end = 0;              ///< the loop may start threads below this one without asking the scheduler
+  bool loop_clean = false;            ///< the thread the loop is running has not blocked
+  thread_ctx* thread_base = nullptr;  ///< the block's threads, `thread_stride` bytes apart
+  std::size_t thread_stride = 0;      ///< bytes from one thread's context to the next
 };
 
 /// The CUDA thread running on this OS thread (null outside kernels). __constinit (C++20 constinit, in C++17 too): no TLS wrapper call per access.
@@ -54,8 +75,16 @@ extern thread_local __constinit thread_ctx* tls_thread;
 /// The block running on this OS thread (null outside kernels).
 extern thread_local __constinit block_ctx* tls_block;
 
-/// Type-erased body of a launch: calls the kernel once for the current CUDA thread.
+/// Type-erased body of a launch: the thread loop of one fiber (it never returns; it ends in the scheduler).
 using thunk_fn = void (*)(void* payload);
+
+/// Called by a thread loop that cannot go on by itself (its thread blocked and has now returned, or it reached
+/// `loop_end`): records the finished threads and runs whatever comes next. Returns when the calling fiber is to
+/// start threads again from `loop_next`.
+void loop_yield();
+/// What the thread loop does when it starts thread `linear` (for ThreadSanitizer builds, where the runtime's own
+/// writes must not be instrumented).
+void begin_thread(unsigned linear);
 
 /// Validates `cfg` and the pointer arguments, then runs every block (returns when the grid is done).
 /// @param pointer_args the kernel's arguments that are pointers (null for the others), for the host-pointer check
@@ -136,12 +165,48 @@ class launcher {
         cfg_,
         [](void* p) {
           auto* pl = static_cast<payload_type*>(p);
-          std::apply(*pl->body, *pl->args);
+          thread_loop(*pl->body, *pl->args);
         },
         &payload, pointers, sizeof...(Args));
   }
 
  private:
+  /// Runs the block's threads from `loop_next` on, one after another, while none of them blocks.
+  template <class Tuple>
+  [[noreturn]] static void thread_loop(F& body, Tuple& args) {
+    detail::block_ctx& b = *detail::tls_block;
+    for (;;) {
+      unsigned i = b.loop_next;
+      if (i < b.loop_end) {
+        const unsigned bx = b.block_dim.x, by = b.block_dim.y;
+        unsigned x = i % bx, y = (i / bx) % by, z = i / (bx * by);
+        char* const base = reinterpret_cast<char*>(b.thread_base);
+        const std::size_t stride = b.thread_stride;
+        do {
+#if defined(__SANITIZE_THREAD__)
+          (void)base, (void)stride;
+          detail::begin_thread(i);  // the same, out of ThreadSanitizer's sight: its writes are no learner's race
+#else
+          b.loop_next = i + 1;
+          detail::tls_thread = reinterpret_cast<detail::thread_ctx*>(base + i * stride);
+          ::threadIdx = uint3{x, y, z};
+#endif
+          std::apply(body, args);
+          if (!b.loop_clean) break;  // the thread blocked on the way: the scheduler owns it now
+          ++i;
+          if (++x == bx) {
+            x = 0;
+            if (++y == by) {
+              y = 0;
+              ++z;
+            }
+          }
+        } while (i < b.loop_end);
+      }
+      detail::loop_yield();
+    }
+  }
+
   launch_config cfg_;
   F body_;
 };
@@ -186,15 +251,6 @@ T* dynamic_shared(source_location where = source_location::current()) {
 
 }  // namespace cudacpu
 
-// Built-in variables. Read-only references, as in CUDA.
-/// This thread's index in its block.
-#define threadIdx (static_cast<const ::uint3&>(::cudacpu::detail::tls_thread->thread_idx))
-/// This block's index in the grid.
-#define blockIdx (static_cast<const ::uint3&>(::cudacpu::detail::tls_block->block_idx))
-/// Threads per block.
-#define blockDim (static_cast<const ::dim3&>(::cudacpu::detail::tls_block->block_dim))
-/// Blocks in the grid.
-#define gridDim (static_cast<const ::dim3&>(::cudacpu::detail::tls_block->grid_dim))
 
 /// Threads per warp. A variable, not a macro, so `prop.warpSize` still compiles.
 inline constexpr int warpSize = 32;
