@@ -397,10 +397,22 @@ __global__ void grid_sum_kernel(const double* in, int n, double* partial, double
 
 __global__ void grid_valid_kernel(int* out) { out[threadIdx.x] = cg::this_grid().is_valid(); }
 
+/// A block of 40 threads: its last tile of 32 (and of 16) has the 8 lanes of the partial last warp.
+__global__ void partial_tile_kernel(int* out) {
+  cg::thread_block block = cg::this_thread_block();
+  auto tile = cg::tiled_partition<32>(block);
+  const int t = threadIdx.x;
+  out[4 * t] = cg::reduce(tile, t, cg::plus<int>());
+  out[4 * t + 1] = static_cast<int>(tile.meta_group_size());
+  out[4 * t + 2] = tile.shfl(t, 3);
+  const cg::thread_group dynamic = cg::tiled_partition(block, 16);
+  out[4 * t + 3] = static_cast<int>(dynamic.size()) * 100 + cg::inclusive_scan(cg::tiled_partition<16>(block), 1);
+}
+
 // Misuse: each marked line is where the report must point.
 constexpr int k_line_tile_not_dividing = __LINE__ + 2;
 __global__ void tile_not_dividing_kernel(int* out) {
-  auto tile = cg::tiled_partition<32>(cg::this_thread_block());
+  auto tile = cg::tiled_partition<64>(cg::this_thread_block());
   out[threadIdx.x] = static_cast<int>(tile.thread_rank());
 }
 constexpr int k_line_dynamic_not_pow2 = __LINE__ + 2;
@@ -554,6 +566,24 @@ TEST_CASE("a tile of 64 threads needs no block_tile_memory (compute capability 9
   for (int t = 0; t < 256; ++t) {
     REQUIRE(r[2 * t] == t / 64 * 64 * 64 + 64 * 63 / 2);
     REQUIRE(r[2 * t + 1] == t / 128 * 128);
+  }
+}
+
+TEST_CASE("the last tile of a block that is not a multiple of 32 has the lanes that exist (NVIDIA's shfl_scan "
+          "splits 120 threads into tiles of 32)",
+          "[cudacpu][cg]") {
+  constexpr int block = 40;
+  poisoned<int> out(4 * block);
+  partial_tile_kernel<<<1, block>>>(out.get());
+  ZOO_CHECK(cudaDeviceSynchronize());
+  const std::vector<int> r = out.download();
+  for (int t = 0; t < block; ++t) {
+    INFO("thread " << t);
+    const bool last = t >= 32;
+    REQUIRE(r[4 * t] == (last ? 32 + 33 + 34 + 35 + 36 + 37 + 38 + 39 : 31 * 32 / 2));
+    REQUIRE(r[4 * t + 1] == 2);
+    REQUIRE(r[4 * t + 2] == t / 32 * 32 + 3);
+    REQUIRE(r[4 * t + 3] == (last ? 8 : 16) * 100 + t % 16 + 1);
   }
 }
 
@@ -788,7 +818,7 @@ TEST_CASE("misused cooperative groups are reported at the learner's line and fai
     const char* says;
   };
   const misuse cases[] = {
-      {tile_not_dividing_kernel, 48, k_line_tile_not_dividing, "not a multiple of 32"},
+      {tile_not_dividing_kernel, 96, k_line_tile_not_dividing, "not a multiple of 64"},
       {dynamic_not_pow2_kernel, 32, k_line_dynamic_not_pow2, "power of two, at most 32"},
       {dynamic_too_big_kernel, 128, k_line_dynamic_too_big, "power of two, at most 32"},
       {memory_too_small_kernel, 256, k_line_memory_too_small, "more than 128"},

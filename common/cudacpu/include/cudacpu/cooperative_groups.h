@@ -55,6 +55,11 @@ inline unsigned block_rank() {
 }
 /// Threads in the calling thread's block.
 inline unsigned block_size() { return blockDim.x * blockDim.y * blockDim.z; }
+/// Lanes that exist in the calling thread's warp (fewer than 32 in a block's partial last warp).
+inline unsigned warp_lanes() {
+  const unsigned left = block_size() - block_rank() / 32 * 32;
+  return left >= 32 ? 0xffffffffu : (1u << left) - 1u;
+}
 /// Linear index of the calling block in the grid.
 inline unsigned long long grid_block_rank() {
   return blockIdx.x + static_cast<unsigned long long>(gridDim.x) * (blockIdx.y + static_cast<unsigned long long>(gridDim.y) * blockIdx.z);
@@ -557,10 +562,12 @@ class thread_block_tile<Size, void> {
     }
   }
 
-  /// The calling thread's lanes as the reductions see them (tiles of at most 32 threads).
+  /// The calling thread's lanes as the reductions see them (tiles of at most 32 threads): the last tile of a block
+  /// whose size is not a multiple of 32 has only the lanes that exist.
   cudacpu::cg_detail::lane_set lanes() const {
     const unsigned lane = cudacpu::detail::lane_id();
-    return {build_mask(), lane, lane & (Size - 1u), Size, true};
+    const unsigned m = build_mask() & cudacpu::cg_detail::warp_lanes();
+    return {m, lane, lane & (Size - 1u), static_cast<unsigned>(__builtin_popcount(m)), true};
   }
 
  protected:
@@ -596,7 +603,8 @@ struct is_tile<thread_block_tile<S, X>> : std::true_type {
 };
 }  // namespace cudacpu_detail
 
-/// Splits `parent` (the block or a tile) into tiles of Size consecutive threads; Size must divide the parent's size.
+/// Splits `parent` (the block or a tile) into tiles of Size consecutive threads. A tile of more than 32 threads must
+/// divide the parent; the last tile of at most 32 threads may be partial (the lanes of a partial last warp).
 template <unsigned Size, class ParentT>
 thread_block_tile<Size, ParentT> tiled_partition(const ParentT& parent, cudacpu::source_location where) {
   static_assert(Size >= 1 && Size <= 1024 && (Size & (Size - 1)) == 0,
@@ -605,12 +613,15 @@ thread_block_tile<Size, ParentT> tiled_partition(const ParentT& parent, cudacpu:
   if constexpr (std::is_same_v<ParentT, thread_block>) {
     (void)parent;
     const unsigned n = cudacpu::cg_detail::block_size();
-    if (n % Size != 0)
+    // A tile of at most 32 threads lies in one warp: the last one of a block that is not a multiple of it has the
+    // lanes that exist, as on a GPU (NVIDIA's shfl_scan splits blocks of 120 threads into tiles of 32). A larger
+    // tile's barrier would wait for warps that do not exist.
+    if (Size > 32 && n % Size != 0)
       cudacpu::cg_detail::misuse(where,
                                  "tiled_partition<%u>(block): the block has %u threads, which is not a multiple of %u "
-                                 "(CUDA needs the tile size to divide the parent group's size)",
+                                 "(a tile of more than 32 threads must divide the parent group)",
                                  Size, n, Size);
-    return thread_block_tile<Size, ParentT>(cudacpu::cg_detail::block_rank() / Size, n / Size);
+    return thread_block_tile<Size, ParentT>(cudacpu::cg_detail::block_rank() / Size, (n + Size - 1) / Size);
   } else if constexpr (cudacpu_detail::is_tile<ParentT>::value) {
     constexpr unsigned parent_size = cudacpu_detail::is_tile<ParentT>::size;
     static_assert(Size <= parent_size, "tiled_partition<Size>(tile): a tile cannot be larger than its parent");
@@ -760,7 +771,8 @@ inline coalesced_group tiled_partition(const coalesced_group& parent, unsigned t
   return coalesced_group(m, g.rank / tile_size, (g.size + tile_size - 1) / tile_size);
 }
 
-/// Splits `parent` into tiles of `tile_size` consecutive ranks (a power of two, at most 32, dividing its size).
+/// Splits `parent` into tiles of `tile_size` consecutive ranks (a power of two, at most 32; a last, partial tile has
+/// the threads that are left).
 inline thread_group tiled_partition(const thread_group& parent, unsigned tile_size, cudacpu::source_location where) {
   using cudacpu_detail::group_kind;
   cudacpu::cg_detail::require_kernel("tiled_partition()", where);
@@ -772,11 +784,6 @@ inline thread_group tiled_partition(const thread_group& parent, unsigned tile_si
   if (parent.kind_ == group_kind::grid)
     cudacpu::cg_detail::misuse(where, "tiled_partition(group, %u): a grid group cannot be split into tiles", tile_size);
   const unsigned n = static_cast<unsigned>(parent.num_threads());
-  if (n % tile_size != 0)
-    cudacpu::cg_detail::misuse(where,
-                               "tiled_partition(group, %u): the group has %u threads, which is not a multiple of %u "
-                               "(CUDA needs the tile size to divide the parent group's size)",
-                               tile_size, n, tile_size);
   const unsigned lane = cudacpu::detail::lane_id();
   const unsigned rank = static_cast<unsigned>(parent.thread_rank());
   if (parent.kind_ == group_kind::lanes) {  // a tile or a coalesced group: consecutive ranks
@@ -784,17 +791,18 @@ inline thread_group tiled_partition(const thread_group& parent, unsigned tile_si
     const auto g = c.lanes();
     const unsigned first = g.rank / tile_size * tile_size;
     unsigned m = 0;
-    for (unsigned r = first; r < first + tile_size; ++r) m |= 1u << g.lane_at(r);
-    thread_group t(group_kind::lanes, m, tile_size);
+    for (unsigned r = first; r < first + tile_size && r < g.size; ++r) m |= 1u << g.lane_at(r);
+    thread_group t(group_kind::lanes, m, static_cast<unsigned>(__builtin_popcount(m)));
     t.meta_rank_ = rank / tile_size;
-    t.meta_size_ = n / tile_size;
+    t.meta_size_ = (n + tile_size - 1) / tile_size;
     return t;
   }
-  // The block or a tile over 32 threads: ranks follow lanes.
-  const unsigned m = (tile_size == 32 ? 0xffffffffu : ((1u << tile_size) - 1u)) << (lane & ~(tile_size - 1u));
-  thread_group t(group_kind::lanes, m, tile_size);
+  // The block or a tile over 32 threads: ranks follow lanes; the last tile of a partial warp has the lanes that exist.
+  const unsigned m = ((tile_size == 32 ? 0xffffffffu : ((1u << tile_size) - 1u)) << (lane & ~(tile_size - 1u))) &
+                     cudacpu::cg_detail::warp_lanes();
+  thread_group t(group_kind::lanes, m, static_cast<unsigned>(__builtin_popcount(m)));
   t.meta_rank_ = rank / tile_size;
-  t.meta_size_ = n / tile_size;
+  t.meta_size_ = (n + tile_size - 1) / tile_size;
   return t;
 }
 /// Splits the block into tiles of `tile_size` threads (see tiled_partition(const thread_group&, unsigned)).
