@@ -1,8 +1,8 @@
 /// @file
 /// @brief cudacpu zoo: the cuRAND stand-in. Philox4x32-10 against Random123's known answers, XORWOW against a
-///        direct implementation of Marsaglia's generator and cuRAND's seeding and subsequences, Sobol against
-///        Joe and Kuo's direction numbers, uniform and normal draws within statistical bounds, and the host API's
-///        statuses, reports and device-pointer checks.
+///        direct implementation of Marsaglia's generator and cuRAND's seeding and subsequences, MRG32k3a against
+///        cuRAND's numbers, Sobol against Joe and Kuo's direction numbers, uniform and normal draws within
+///        statistical bounds, and the host API's statuses, reports and device-pointer checks.
 ///
 /// The known integers for curand_init(seed, subsequence, offset) were printed by NVIDIA's curand_kernel.h
 /// compiled for the host (its functions run on a CPU too), so they are the numbers a GPU gives.
@@ -257,6 +257,46 @@ TEST_CASE("XORWOW skipahead agrees with stepping, and a subsequence is 2^67 numb
   CHECK(curand(&by_offset) == curand(&by_sequence));
 }
 
+// --- MRG32k3a ---
+
+TEST_CASE("MRG32k3a gives a GPU's numbers for every seed, subsequence and offset", "[cudacpu][curand]") {
+  struct known {
+    unsigned long long seed;
+    unsigned long long sub;
+    unsigned long long offset;
+    unsigned int first[3];
+  };
+  // cuRAND's first three integers (subsequences are 2^76 numbers apart; 2^51 - 1 is the largest).
+  const known cases[] = {
+      {0ull, 0ull, 0ull, {545508615u, 1368065476u, 1327943825u}},
+      {1234ull, 0ull, 0ull, {3379073520u, 2521876100u, 213678209u}},
+      {1234ull, 1ull, 0ull, {653317650u, 2890950871u, 2749090064u}},
+      {1234ull, 1000ull, 0ull, {1594580714u, 3677198527u, 2082457107u}},
+      {1234ull, 2251799813685247ull, 0ull, {2292217144u, 1094425398u, 3213655332u}},
+      {1234ull, 3ull, 12345ull, {3227570139u, 3615461711u, 373903687u}},
+      {1234ull, 0ull, 1099511627776ull, {608845362u, 571348578u, 548974605u}},
+      {81985529216486895ull, 2ull, 0ull, {4096992586u, 1301334717u, 1598013315u}},
+  };
+  for (const known& c : cases) {
+    INFO("seed " << c.seed << ", subsequence " << c.sub << ", offset " << c.offset);
+    zoo_buffer<unsigned int> out(3);
+    curand_streams<curandStateMRG32k3a_t><<<1, 1>>>(out.get(), c.seed, c.sub, c.offset, 1, 3);
+    ZOO_CHECK(cudaDeviceSynchronize());
+    CHECK(out.download() == std::vector<unsigned int>(c.first, c.first + 3));
+  }
+  curandStateMRG32k3a_t s;
+  curand_init(42, 3, 0, &s);
+  skipahead_sequence(5, &s);
+  CHECK(curand(&s) == 2850810009u);
+  // Its uniforms lie in (0, 1).
+  curand_init(42, 3, 0, &s);
+  for (int k = 0; k < 1000; ++k) {
+    const double u = curand_uniform_double(&s);
+    REQUIRE(u > 0.0);
+    REQUIRE(u < 1.0);
+  }
+}
+
 // --- Sobol ---
 
 TEST_CASE("Sobol direction vectors follow Joe and Kuo; points are in Gray-code order", "[cudacpu][curand]") {
@@ -418,6 +458,15 @@ TEST_CASE("host API: generators continue the device API's sequences", "[cudacpu]
   double var = 0;
   moments(normals.download(), &mean, &var);
   CHECK(std::fabs(mean - 10.0) < 5 * 2.0 / std::sqrt(1000.0));
+  CHECK(curandDestroyGenerator(gen) == CURAND_STATUS_SUCCESS);
+
+  // MRG32k3a: the device API's stream too.
+  REQUIRE(curandCreateGenerator(&gen, CURAND_RNG_PSEUDO_MRG32K3A) == CURAND_STATUS_SUCCESS);
+  REQUIRE(curandSetPseudoRandomGeneratorSeed(gen, 1234) == CURAND_STATUS_SUCCESS);
+  REQUIRE(curandGenerate(gen, out.get(), 3) == CURAND_STATUS_SUCCESS);
+  const std::vector<unsigned int> mrg = out.download();
+  CHECK(std::vector<unsigned int>(mrg.begin(), mrg.begin() + 3) ==
+        std::vector<unsigned int>{3379073520u, 2521876100u, 213678209u});
   CHECK(curandDestroyGenerator(gen) == CURAND_STATUS_SUCCESS);
 
   // Sobol with two dimensions: dimension-major blocks; a host generator writes host memory.

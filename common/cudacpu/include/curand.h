@@ -1,7 +1,7 @@
 /// @file
 /// @brief Stand-in for cuRAND's host API (`curand.h`) on the cudacpu backend: generators that fill device (or, from
-///        curandCreateGeneratorHost, host) memory with XORWOW, Philox4x32-10, Sobol32 or Sobol64 numbers, and
-///        Sobol direction vectors for the device API (`curand_kernel.h`, which this header includes).
+///        curandCreateGeneratorHost, host) memory with XORWOW, Philox4x32-10, MRG32k3a, Sobol32 or Sobol64 numbers,
+///        and Sobol direction vectors for the device API (`curand_kernel.h`, which this header includes).
 ///
 /// cuRAND's names, enum values and status codes, so the same program builds against the real library on a GPU.
 ///
@@ -19,7 +19,7 @@
 ///   instead, so the values differ from a GPU's while the distribution is the same. Sobol generators are exact:
 ///   dimension d's points (Gray-code order, from the first point, 0) fill the output's d-th block of n / dims.
 ///   Normals come from the Box-Muller transform of consecutive pairs, as in the device API.
-/// - **Not provided**: MTGP32, MT19937, MRG32k3a and the scrambled Sobol generators (curandCreateGenerator gives
+/// - **Not provided**: MTGP32, MT19937 and the scrambled Sobol generators (curandCreateGenerator gives
 ///   `CURAND_STATUS_TYPE_ERROR`), Poisson and discrete distributions, more than 20 Sobol dimensions.
 #pragma once
 
@@ -72,7 +72,7 @@ enum curandRngType {
   CURAND_RNG_TEST = 0,                      ///< not a generator
   CURAND_RNG_PSEUDO_DEFAULT = 100,          ///< XORWOW
   CURAND_RNG_PSEUDO_XORWOW = 101,           ///< Marsaglia's xorwow
-  CURAND_RNG_PSEUDO_MRG32K3A = 121,         ///< L'Ecuyer's MRG32k3a (not provided)
+  CURAND_RNG_PSEUDO_MRG32K3A = 121,         ///< L'Ecuyer's MRG32k3a
   CURAND_RNG_PSEUDO_MTGP32 = 141,           ///< Mersenne Twister for GPUs (not provided)
   CURAND_RNG_PSEUDO_MT19937 = 142,          ///< Mersenne Twister (not provided)
   CURAND_RNG_PSEUDO_PHILOX4_32_10 = 161,    ///< Philox4x32-10, counter-based
@@ -231,7 +231,7 @@ inline void produce(curandGenerator_st& g, output what, void* out, std::size_t n
 
 /// A generator: its kind, settings and the states its sequence continues from. Opaque in cuRAND.
 struct curandGenerator_st {
-  curandRngType_t type = CURAND_RNG_PSEUDO_XORWOW;          ///< XORWOW, PHILOX4_32_10, SOBOL32 or SOBOL64
+  curandRngType_t type = CURAND_RNG_PSEUDO_XORWOW;          ///< XORWOW, PHILOX4_32_10, MRG32K3A, SOBOL32 or SOBOL64
   bool host = false;                                        ///< from curandCreateGeneratorHost: fills host memory
   unsigned long long seed = 0;                              ///< curandSetPseudoRandomGeneratorSeed (cuRAND's default)
   unsigned long long offset = 0;                            ///< curandSetGeneratorOffset
@@ -299,10 +299,10 @@ inline curandStatus_t create(const char* api, curandGenerator_t* generator, cura
   if (type == CURAND_RNG_PSEUDO_DEFAULT) type = CURAND_RNG_PSEUDO_XORWOW;
   if (type == CURAND_RNG_QUASI_DEFAULT) type = CURAND_RNG_QUASI_SOBOL32;
   if (type != CURAND_RNG_PSEUDO_XORWOW && type != CURAND_RNG_PSEUDO_PHILOX4_32_10 &&
-      type != CURAND_RNG_QUASI_SOBOL32 && type != CURAND_RNG_QUASI_SOBOL64)
+      type != CURAND_RNG_PSEUDO_MRG32K3A && type != CURAND_RNG_QUASI_SOBOL32 && type != CURAND_RNG_QUASI_SOBOL64)
     return fail(CURAND_STATUS_TYPE_ERROR, where,
-                "%s: generator type %d is not provided by the CPU backend (XORWOW, PHILOX4_32_10, SOBOL32 and "
-                "SOBOL64 are; see docs/cudacpu.md, cuRAND)",
+                "%s: generator type %d is not provided by the CPU backend (XORWOW, PHILOX4_32_10, MRG32K3A, "
+                "SOBOL32 and SOBOL64 are; see docs/cudacpu.md, cuRAND)",
                 api, static_cast<int>(type));
   auto* g = new curandGenerator_st;
   g->type = type;
@@ -316,7 +316,7 @@ inline curandStatus_t create(const char* api, curandGenerator_t* generator, cura
 
 /// Creates a generator whose results go to device memory.
 /// @param generator receives the handle
-/// @param rng_type  CURAND_RNG_PSEUDO_DEFAULT/XORWOW/PHILOX4_32_10 or CURAND_RNG_QUASI_DEFAULT/SOBOL32/SOBOL64
+/// @param rng_type  CURAND_RNG_PSEUDO_DEFAULT/XORWOW/PHILOX4_32_10/MRG32K3A or CURAND_RNG_QUASI_DEFAULT/SOBOL32/SOBOL64
 inline curandStatus_t curandCreateGenerator(curandGenerator_t* generator, curandRngType_t rng_type, WS_CUDACPU_WHERE) {
   return cudacpu::rand::create("curandCreateGenerator", generator, rng_type, false, where);
 }

@@ -1,7 +1,7 @@
 /// @file
 /// @brief Stand-in for cuRAND's device API (`curand_kernel.h`) on the cudacpu backend: XORWOW (`curandState`),
-///        Philox4x32-10 and Sobol32/64 states, curand_init, curand, uniform, normal, log-normal and Poisson draws,
-///        skipahead; and the generators behind the host API of `curand.h`.
+///        Philox4x32-10, MRG32k3a and Sobol32/64 states, curand_init, curand, uniform, normal, log-normal and
+///        Poisson draws, skipahead; and the generators behind the host API of `curand.h`.
 ///
 /// The states have cuRAND's names and fields, so kernels that keep them in device memory or copy them work as they
 /// are. Each function follows the algorithm cuRAND documents; the code is this backend's own.
@@ -13,13 +13,16 @@
 ///   for every seed, subsequence and offset.
 /// - **Philox4x32-10** (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC11): key = seed, counter =
 ///   (offset / 4, subsequence) as 64-bit halves; the integers equal a GPU's.
+/// - **MRG32k3a** (L'Ecuyer's combined multiple recursive generator): cuRAND's seeding, subsequences of 2^76
+///   and sequences of 2^127 numbers by powers of the two 3 x 3 recurrence matrices mod m1 and m2, in exact integer
+///   arithmetic; the integers equal a GPU's.
 /// - **Sobol32/64**: Gray-code order from the direction vectors the caller passes (curandGetDirectionVectors32/64
 ///   in curand.h gives Joe and Kuo's); the integers equal a GPU's.
 /// - **Floating point**: uniforms are x 2^-32 + 2^-33 (floats, in (0, 1]; the double ones use 53 bits from two
 ///   integers as cuRAND does), normals the Box-Muller transform of two integers (pseudo-random states) or the
 ///   inverse normal CDF (Sobol). They are computed with the host's libm, as cuRAND's own host code does; a GPU's
 ///   `__sincosf`, `logf` and fused multiply-adds can differ in the last bits.
-/// - **Not provided**: MRG32k3a, MTGP32, the scrambled Sobol states, discrete distributions (curand_discrete),
+/// - **Not provided**: MTGP32, the scrambled Sobol states, discrete distributions (curand_discrete),
 ///   curand_poisson4.
 #pragma once
 
@@ -67,6 +70,18 @@ struct curandStatePhilox4_32_10 {
 };
 /// cuRAND's name of the Philox state.
 typedef struct curandStatePhilox4_32_10 curandStatePhilox4_32_10_t;
+
+/// MRG32k3a state: the last three values of L'Ecuyer's two multiple recursive components.
+struct curandStateMRG32k3a {
+  unsigned int s1[3];             ///< component 1, mod 4294967087 (oldest first)
+  unsigned int s2[3];             ///< component 2, mod 4294944443 (oldest first)
+  int boxmuller_flag;             ///< EXTRA_FLAG_NORMAL / _LOG_NORMAL when boxmuller_extra is pending
+  int boxmuller_flag_double;      ///< the same for boxmuller_extra_double
+  float boxmuller_extra;          ///< the pending float
+  double boxmuller_extra_double;  ///< the pending double
+};
+/// cuRAND's name of the MRG32k3a state.
+typedef struct curandStateMRG32k3a curandStateMRG32k3a_t;
 
 /// Sobol32 state of one dimension.
 struct curandStateSobol32 {
@@ -234,6 +249,79 @@ inline void philox_add_high(curandStatePhilox4_32_10_t* s, unsigned long long n)
   s->ctr.z = static_cast<unsigned>(hi);
   s->ctr.w = static_cast<unsigned>(hi >> 32);
 }
+
+// ---- MRG32k3a (L'Ecuyer, "Good parameters and implementations for combined multiple recursive random number
+// generators", Operations Research 1999) ----
+
+inline constexpr std::uint64_t mrg_m1 = 4294967087u;  ///< modulus of component 1
+inline constexpr std::uint64_t mrg_m2 = 4294944443u;  ///< modulus of component 2
+
+/// A 3 x 3 matrix mod m, acting on a component's (oldest, middle, newest) values.
+struct mrg_matrix {
+  std::uint64_t a[3][3];  ///< rows
+};
+
+/// a * b mod m.
+inline mrg_matrix mrg_multiply(const mrg_matrix& a, const mrg_matrix& b, std::uint64_t m) {
+  mrg_matrix r{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      unsigned __int128 acc = 0;
+      for (int k = 0; k < 3; ++k) acc += static_cast<unsigned __int128>(a.a[i][k]) * b.a[k][j];
+      r.a[i][j] = static_cast<std::uint64_t>(acc % m);
+    }
+  return r;
+}
+
+/// The one-step matrix of component 1 (@p second false) or 2.
+inline mrg_matrix mrg_step_matrix(bool second) {
+  if (!second) return mrg_matrix{{{0, 1, 0}, {0, 0, 1}, {mrg_m1 - 810728u, 1403580u, 0}}};
+  return mrg_matrix{{{0, 1, 0}, {0, 0, 1}, {mrg_m2 - 1370589u, 0, 527612u}}};
+}
+
+/// Moves the component @p s (mod @p m) by (@p base)^n, where base = step^(2^e).
+inline void mrg_jump(unsigned int s[3], bool second, unsigned e, unsigned long long n) {
+  if (n == 0) return;
+  const std::uint64_t m = second ? mrg_m2 : mrg_m1;
+  mrg_matrix base = mrg_step_matrix(second);
+  for (unsigned i = 0; i < e; ++i) base = mrg_multiply(base, base, m);
+  mrg_matrix acc{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+  for (; n != 0; n >>= 1) {
+    if (n & 1u) acc = mrg_multiply(acc, base, m);
+    if (n > 1) base = mrg_multiply(base, base, m);
+  }
+  std::uint64_t v[3];
+  for (int i = 0; i < 3; ++i) {
+    unsigned __int128 x = 0;
+    for (int k = 0; k < 3; ++k) x += static_cast<unsigned __int128>(acc.a[i][k]) * s[k];
+    v[i] = static_cast<std::uint64_t>(x % m);
+  }
+  for (int i = 0; i < 3; ++i) s[i] = static_cast<unsigned int>(v[i]);
+}
+
+/// Both components by 2^e n numbers.
+inline void mrg_jump(curandStateMRG32k3a_t* state, unsigned e, unsigned long long n) {
+  mrg_jump(state->s1, false, e, n);
+  mrg_jump(state->s2, true, e, n);
+}
+
+/// The next value in [1, m1] (as an integer; cuRAND's is this value as a double).
+inline std::uint64_t mrg_next(curandStateMRG32k3a_t* state) {
+  unsigned int* s1 = state->s1;
+  unsigned int* s2 = state->s2;
+  const std::uint64_t p1 = (1403580u * static_cast<std::uint64_t>(s1[1]) + 810728u * (mrg_m1 - s1[0])) % mrg_m1;
+  const std::uint64_t p2 = (527612u * static_cast<std::uint64_t>(s2[2]) + 1370589u * (mrg_m2 - s2[0])) % mrg_m2;
+  s1[0] = s1[1];
+  s1[1] = s1[2];
+  s1[2] = static_cast<unsigned int>(p1);
+  s2[0] = s2[1];
+  s2[1] = s2[2];
+  s2[2] = static_cast<unsigned int>(p2);
+  return p1 > p2 ? p1 - p2 : p1 - p2 + mrg_m1;
+}
+
+/// 1 / (m1 + 1): maps [1, m1] into (0, 1).
+inline constexpr double mrg_norm = 2.3283065498378288e-10;
 
 // ---- integers to floating point ----
 
@@ -435,6 +523,56 @@ __device__ inline uint4 curand4(curandStatePhilox4_32_10_t* state) {
   }
 }
 
+// ---- MRG32k3a ----
+
+/// Skips @p n numbers.
+__device__ inline void skipahead(unsigned long long n, curandStateMRG32k3a_t* state) {
+  cudacpu::rand::mrg_jump(state, 0, n);
+}
+
+/// Skips @p n subsequences of 2^76 numbers each (n is taken mod 2^51, as in cuRAND).
+__device__ inline void skipahead_subsequence(unsigned long long n, curandStateMRG32k3a_t* state) {
+  cudacpu::rand::mrg_jump(state, 76, n & ((1ull << 51) - 1));
+}
+
+/// Skips @p n sequences of 2^127 numbers each.
+__device__ inline void skipahead_sequence(unsigned long long n, curandStateMRG32k3a_t* state) {
+  cudacpu::rand::mrg_jump(state, 127, n);
+}
+
+/// Starts @p state at number @p offset of subsequence @p subsequence (2^76 numbers each) of seed @p seed.
+__device__ inline void curand_init(unsigned long long seed, unsigned long long subsequence, unsigned long long offset,
+                                   curandStateMRG32k3a_t* state) {
+  for (int i = 0; i < 3; ++i) {
+    state->s1[i] = 12345u;
+    state->s2[i] = 12345u;
+  }
+  if (seed != 0) {
+    // cuRAND's seeding: the salted halves of the seed multiply the default words.
+    const std::uint64_t x1 = static_cast<unsigned int>(seed) ^ 0x55555555u;
+    const std::uint64_t x2 = static_cast<unsigned int>(seed >> 32) ^ 0xAAAAAAAAu;
+    using cudacpu::rand::mrg_m1;
+    using cudacpu::rand::mrg_m2;
+    state->s1[0] = static_cast<unsigned int>(x1 * 12345u % mrg_m1);
+    state->s1[1] = static_cast<unsigned int>(x2 * 12345u % mrg_m1);
+    state->s1[2] = static_cast<unsigned int>(x1 * 12345u % mrg_m1);
+    state->s2[0] = static_cast<unsigned int>(x2 * 12345u % mrg_m2);
+    state->s2[1] = static_cast<unsigned int>(x1 * 12345u % mrg_m2);
+    state->s2[2] = static_cast<unsigned int>(x2 * 12345u % mrg_m2);
+  }
+  skipahead_subsequence(subsequence, state);
+  skipahead(offset, state);
+  state->boxmuller_flag = 0;
+  state->boxmuller_flag_double = 0;
+  state->boxmuller_extra = 0.0f;
+  state->boxmuller_extra_double = 0.0;
+}
+
+/// The next 32 random bits (the value in [1, m1] scaled to 32 bits, as cuRAND does).
+__device__ inline unsigned int curand(curandStateMRG32k3a_t* state) {
+  return static_cast<unsigned int>(static_cast<double>(cudacpu::rand::mrg_next(state)) * 1.000000048662);
+}
+
 // ---- Sobol ----
 
 /// Skips @p n points.
@@ -496,15 +634,25 @@ __device__ inline unsigned long long curand(curandStateSobol64_t* state) {
 // ---- uniform ----
 
 /// Uniform float in (0, 1].
-__device__ inline float curand_uniform(curandStateXORWOW_t* state) { return cudacpu::rand::uniform_from(curand(state)); }
+__device__ inline float curand_uniform(curandStateXORWOW_t* state) {
+  return cudacpu::rand::uniform_from(curand(state));
+}
 /// Uniform float in (0, 1].
 __device__ inline float curand_uniform(curandStatePhilox4_32_10_t* state) {
   return cudacpu::rand::uniform_from(curand(state));
 }
 /// Uniform float in (0, 1].
-__device__ inline float curand_uniform(curandStateSobol32_t* state) { return cudacpu::rand::uniform_from(curand(state)); }
+__device__ inline float curand_uniform(curandStateSobol32_t* state) {
+  return cudacpu::rand::uniform_from(curand(state));
+}
 /// Uniform float in (0, 1] (from the point's high 32 bits).
-__device__ inline float curand_uniform(curandStateSobol64_t* state) { return cudacpu::rand::uniform_from(curand(state)); }
+__device__ inline float curand_uniform(curandStateSobol64_t* state) {
+  return cudacpu::rand::uniform_from(curand(state));
+}
+/// Uniform float in (0, 1].
+__device__ inline float curand_uniform(curandStateMRG32k3a_t* state) {
+  return static_cast<float>(static_cast<double>(cudacpu::rand::mrg_next(state)) * cudacpu::rand::mrg_norm);
+}
 /// Four uniform floats from one counter.
 __device__ inline float4 curand_uniform4(curandStatePhilox4_32_10_t* state) {
   const uint4 x = curand4(state);
@@ -526,6 +674,10 @@ __device__ inline double curand_uniform_double(curandStatePhilox4_32_10_t* state
 __device__ inline double2 curand_uniform2_double(curandStatePhilox4_32_10_t* state) {
   const uint4 x = curand4(state);
   return make_double2(cudacpu::rand::uniform_double_from(x.x, x.y), cudacpu::rand::uniform_double_from(x.z, x.w));
+}
+/// Uniform double in (0, 1).
+__device__ inline double curand_uniform_double(curandStateMRG32k3a_t* state) {
+  return static_cast<double>(cudacpu::rand::mrg_next(state)) * cudacpu::rand::mrg_norm;
 }
 /// Uniform double in (0, 1] with 32 bits.
 __device__ inline double curand_uniform_double(curandStateSobol32_t* state) {
@@ -590,6 +742,73 @@ struct log_normal_map {
   T operator()(T x) const { return std::exp(mean + stddev * x); }
 };
 }  // namespace cudacpu::rand
+
+namespace cudacpu::rand {
+/// Box-Muller from two MRG32k3a uniforms (cuRAND draws them as floats).
+inline float2 box_muller_mrg(curandStateMRG32k3a_t* state) {
+  const float x = curand_uniform(state);
+  const float y = curand_uniform(state) * 6.2831855f;
+  const float s = std::sqrt(-2.0f * std::log(x));
+  return make_float2(std::sin(y) * s, std::cos(y) * s);
+}
+/// Box-Muller in double from two MRG32k3a uniforms.
+inline double2 box_muller_mrg_double(curandStateMRG32k3a_t* state) {
+  const double x = curand_uniform_double(state);
+  const double y = curand_uniform_double(state) * 2.0;
+  const double s = std::sqrt(-2.0 * std::log(x));
+  return make_double2(std::sin(y * 3.1415926535897931) * s, std::cos(y * 3.1415926535897931) * s);
+}
+/// One of an MRG32k3a Box-Muller pair of floats, keeping the other in the state.
+template <class Map>
+inline float paired_normal(curandStateMRG32k3a_t* state, int kind, Map map) {
+  if (state->boxmuller_flag != kind) {
+    const float2 v = box_muller_mrg(state);
+    state->boxmuller_extra = map(v.y);
+    state->boxmuller_flag = kind;
+    return map(v.x);
+  }
+  state->boxmuller_flag = 0;
+  return state->boxmuller_extra;
+}
+/// One of an MRG32k3a Box-Muller pair of doubles, keeping the other in the state.
+template <class Map>
+inline double paired_normal_double(curandStateMRG32k3a_t* state, int kind, Map map) {
+  if (state->boxmuller_flag_double != kind) {
+    const double2 v = box_muller_mrg_double(state);
+    state->boxmuller_extra_double = map(v.y);
+    state->boxmuller_flag_double = kind;
+    return map(v.x);
+  }
+  state->boxmuller_flag_double = 0;
+  return state->boxmuller_extra_double;
+}
+}  // namespace cudacpu::rand
+
+/// Standard normal float (Box-Muller: every second call returns the pair's second value).
+__device__ inline float curand_normal(curandStateMRG32k3a_t* state) {
+  return cudacpu::rand::paired_normal(state, EXTRA_FLAG_NORMAL, cudacpu::rand::as_is{});
+}
+/// Standard normal double.
+__device__ inline double curand_normal_double(curandStateMRG32k3a_t* state) {
+  return cudacpu::rand::paired_normal_double(state, EXTRA_FLAG_NORMAL, cudacpu::rand::as_is{});
+}
+/// Two standard normal floats.
+__device__ inline float2 curand_normal2(curandStateMRG32k3a_t* state) { return cudacpu::rand::box_muller_mrg(state); }
+/// Two standard normal doubles.
+__device__ inline double2 curand_normal2_double(curandStateMRG32k3a_t* state) {
+  return cudacpu::rand::box_muller_mrg_double(state);
+}
+/// Log-normal float.
+__device__ inline float curand_log_normal(curandStateMRG32k3a_t* state, float mean, float stddev) {
+  return cudacpu::rand::paired_normal(state, EXTRA_FLAG_LOG_NORMAL, cudacpu::rand::log_normal_map<float>{mean, stddev});
+}
+/// Log-normal double.
+__device__ inline double curand_log_normal_double(curandStateMRG32k3a_t* state, double mean, double stddev) {
+  return cudacpu::rand::paired_normal_double(state, EXTRA_FLAG_LOG_NORMAL,
+                                             cudacpu::rand::log_normal_map<double>{mean, stddev});
+}
+/// Poisson-distributed integer with mean @p lambda.
+__device__ inline unsigned int curand_poisson(curandStateMRG32k3a_t* state, double lambda);
 
 /// Standard normal float (Box-Muller: every second call returns the pair's second value).
 __device__ inline float curand_normal(curandStateXORWOW_t* state) {
@@ -745,6 +964,9 @@ __device__ inline unsigned int curand_poisson(curandStateXORWOW_t* state, double
 __device__ inline unsigned int curand_poisson(curandStatePhilox4_32_10_t* state, double lambda) {
   return cudacpu::rand::poisson(state, lambda);
 }
+__device__ inline unsigned int curand_poisson(curandStateMRG32k3a_t* state, double lambda) {
+  return cudacpu::rand::poisson(state, lambda);
+}
 
 // ---- the host API's generators (curand.h) ----
 
@@ -867,6 +1089,9 @@ inline void produce(curandGenerator_st& g, output what, void* out, std::size_t n
   switch (g.type) {
     case CURAND_RNG_PSEUDO_PHILOX4_32_10:
       produce_pseudo<curandStatePhilox4_32_10_t>(g, what, out, n, mean, stddev);
+      break;
+    case CURAND_RNG_PSEUDO_MRG32K3A:
+      produce_pseudo<curandStateMRG32k3a_t>(g, what, out, n, mean, stddev);
       break;
     case CURAND_RNG_QUASI_SOBOL32:
       produce_quasi<curandStateSobol32_t>(g, what, out, n, mean, stddev,
