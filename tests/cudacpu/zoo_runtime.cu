@@ -5,6 +5,7 @@
 #undef NDEBUG  // the device assert below must stay in a release build
 #include <cassert>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -272,4 +273,36 @@ TEST_CASE("clock() and clock64() in a kernel tick at the rate cudaDevAttrClockRa
   REQUIRE(spent.download()[0] >= ticks);
   REQUIRE(ms >= 2.0);   // clock64 alone accounts for 2 ms
   REQUIRE(ms < 500.0);  // not a tick per nanosecond counted in microseconds
+}
+
+TEST_CASE("stream-ordered allocation: cudaMallocAsync memory works in kernels, the pool counts it", "[cudacpu][runtime]") {
+  reset_device();
+  int supported = 0;
+  ZOO_CHECK(cudaDeviceGetAttribute(&supported, cudaDevAttrMemoryPoolsSupported, 0));
+  REQUIRE(supported == 1);
+  cudaMemPool_t pool = nullptr;
+  ZOO_CHECK(cudaDeviceGetDefaultMemPool(&pool, 0));
+  std::uint64_t threshold = UINT64_MAX;
+  ZOO_CHECK(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold));
+  std::uint64_t back = 0;
+  ZOO_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &back));
+  REQUIRE(back == UINT64_MAX);
+  cudaStream_t s;
+  ZOO_CHECK(cudaStreamCreate(&s));
+  int* flag = nullptr;
+  ZOO_CHECK(cudaMallocAsync(&flag, 64 * sizeof(int), s));
+  std::uint64_t used = 0;
+  ZOO_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used));
+  REQUIRE(used == 64 * sizeof(int));
+  set_flag<<<1, 1, 0, s>>>(flag);
+  int h = 0;
+  ZOO_CHECK(cudaMemcpyAsync(&h, flag, sizeof h, cudaMemcpyDeviceToHost, s));
+  ZOO_CHECK(cudaFreeAsync(flag, s));
+  ZOO_CHECK(cudaStreamSynchronize(s));
+  REQUIRE(h == 1);
+  ZOO_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used));
+  REQUIRE(used == 0);
+  REQUIRE(cudaFreeAsync(flag, s) == cudaErrorInvalidValue);  // freed twice: reported like cudaFree
+  ZOO_CHECK(cudaStreamDestroy(s));
+  reset_device();
 }

@@ -716,6 +716,106 @@ cudaError_t cudaFree(void* dev_ptr, ::cudacpu::source_location where) {
   return free_registered(dev_ptr, false, where);
 }
 
+// ---- stream-ordered allocation ----
+// Work runs in issue order when it is issued, so an allocation "at this point of the stream" is a cudaMalloc now and
+// a free is a cudaFree now. The pool only keeps its attributes and the bytes it handed out.
+struct CUmemPoolHandle_st {
+  std::mutex mutex;
+  std::uint64_t release_threshold = 0;
+  int reuse[3] = {1, 1, 1};
+  std::map<void*, std::size_t> live;  // what cudaMallocAsync handed out
+  std::uint64_t used_high = 0;
+};
+
+namespace {
+CUmemPoolHandle_st g_default_pool;
+
+std::uint64_t pool_used(CUmemPoolHandle_st& pool) {
+  std::uint64_t used = 0;
+  for (const auto& [ptr, bytes] : pool.live) used += bytes;
+  return used;
+}
+}  // namespace
+
+cudaError_t cudaMallocFromPoolAsync(void** dev_ptr, std::size_t size, cudaMemPool_t pool, cudaStream_t stream,
+                                    ::cudacpu::source_location where) {
+  (void)stream;
+  if (pool != &g_default_pool) {
+    return api_error(cudaErrorInvalidValue, where, "cudaMallocFromPoolAsync: not a memory pool of this device");
+  }
+  const cudaError_t e = cudaMalloc(dev_ptr, size, where);
+  if (e == cudaSuccess && *dev_ptr != nullptr) {
+    const std::lock_guard<std::mutex> lock(pool->mutex);
+    pool->live[*dev_ptr] = size;
+    pool->used_high = std::max(pool->used_high, pool_used(*pool));
+  }
+  return e;
+}
+
+cudaError_t cudaMallocAsync(void** dev_ptr, std::size_t size, cudaStream_t stream, ::cudacpu::source_location where) {
+  return cudaMallocFromPoolAsync(dev_ptr, size, &g_default_pool, stream, where);
+}
+
+cudaError_t cudaFreeAsync(void* dev_ptr, cudaStream_t stream, ::cudacpu::source_location where) {
+  (void)stream;
+  {
+    const std::lock_guard<std::mutex> lock(g_default_pool.mutex);
+    g_default_pool.live.erase(dev_ptr);
+  }
+  return cudaFree(dev_ptr, where);
+}
+
+cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device) {
+  if (pool == nullptr) return set_last_error(cudaErrorInvalidValue);
+  if (device != 0) return set_last_error(cudaErrorInvalidDevice);
+  *pool = &g_default_pool;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetMemPool(cudaMemPool_t* pool, int device) { return cudaDeviceGetDefaultMemPool(pool, device); }
+
+cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value) {
+  if (pool != &g_default_pool || value == nullptr) return set_last_error(cudaErrorInvalidValue);
+  const std::lock_guard<std::mutex> lock(pool->mutex);
+  switch (attr) {
+    case cudaMemPoolReuseFollowEventDependencies:
+    case cudaMemPoolReuseAllowOpportunistic:
+    case cudaMemPoolReuseAllowInternalDependencies:
+      pool->reuse[attr - 1] = *static_cast<int*>(value);
+      return cudaSuccess;
+    case cudaMemPoolAttrReleaseThreshold: pool->release_threshold = *static_cast<std::uint64_t*>(value); return cudaSuccess;
+    case cudaMemPoolAttrReservedMemHigh:
+    case cudaMemPoolAttrUsedMemHigh:
+      if (*static_cast<std::uint64_t*>(value) != 0) return set_last_error(cudaErrorInvalidValue);  // only a reset
+      pool->used_high = pool_used(*pool);
+      return cudaSuccess;
+    case cudaMemPoolAttrReservedMemCurrent:
+    case cudaMemPoolAttrUsedMemCurrent: break;
+  }
+  return set_last_error(cudaErrorInvalidValue);
+}
+
+cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value) {
+  if (pool != &g_default_pool || value == nullptr) return set_last_error(cudaErrorInvalidValue);
+  const std::lock_guard<std::mutex> lock(pool->mutex);
+  switch (attr) {
+    case cudaMemPoolReuseFollowEventDependencies:
+    case cudaMemPoolReuseAllowOpportunistic:
+    case cudaMemPoolReuseAllowInternalDependencies: *static_cast<int*>(value) = pool->reuse[attr - 1]; return cudaSuccess;
+    case cudaMemPoolAttrReleaseThreshold: *static_cast<std::uint64_t*>(value) = pool->release_threshold; return cudaSuccess;
+    case cudaMemPoolAttrReservedMemCurrent:
+    case cudaMemPoolAttrUsedMemCurrent: *static_cast<std::uint64_t*>(value) = pool_used(*pool); return cudaSuccess;
+    case cudaMemPoolAttrReservedMemHigh:
+    case cudaMemPoolAttrUsedMemHigh: *static_cast<std::uint64_t*>(value) = pool->used_high; return cudaSuccess;
+  }
+  return set_last_error(cudaErrorInvalidValue);
+}
+
+cudaError_t cudaMemPoolTrimTo(cudaMemPool_t pool, std::size_t min_bytes_to_keep) {
+  (void)min_bytes_to_keep;
+  return pool == &g_default_pool ? cudaSuccess : set_last_error(cudaErrorInvalidValue);
+}
+
 cudaError_t cudaFreeHost(void* ptr, ::cudacpu::source_location where) {
   WS_STICKY_GUARD();
   return free_registered(ptr, true, where);
@@ -1273,6 +1373,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
   prop->directManagedMemAccessFromHost = 1;
   prop->maxBlocksPerMultiProcessor = 32;
   prop->hostRegisterSupported = 1;
+  prop->memoryPoolsSupported = 1;  // cudaMallocAsync / cudaFreeAsync
   return cudaSuccess;
 }
 
@@ -1310,6 +1411,7 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) 
     case cudaDevAttrMaxSharedMemoryPerMultiprocessor: *value = static_cast<int>(p.sharedMemPerMultiprocessor); break;
     case cudaDevAttrMaxRegistersPerMultiprocessor: *value = p.regsPerMultiprocessor; break;
     case cudaDevAttrManagedMemory: *value = 1; break;
+    case cudaDevAttrMemoryPoolsSupported: *value = 1; break;
     case cudaDevAttrConcurrentManagedAccess: *value = 1; break;
     case cudaDevAttrMaxSharedMemoryPerBlockOptin: *value = static_cast<int>(p.sharedMemPerBlockOptin); break;
     case cudaDevAttrMaxBlocksPerMultiprocessor: *value = p.maxBlocksPerMultiProcessor; break;

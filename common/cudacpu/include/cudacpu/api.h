@@ -27,6 +27,30 @@ template <class T>
 cudaError_t cudaMalloc(T** dev_ptr, std::size_t size, WS_CUDACPU_WHERE) {
   return cudaMalloc(reinterpret_cast<void**>(dev_ptr), size, where);
 }
+/// Stream-ordered allocation: device memory usable by work issued after this call in `stream` (at once here, where
+/// all work runs in issue order). Checked like cudaMalloc.
+cudaError_t cudaMallocAsync(void** dev_ptr, std::size_t size, cudaStream_t stream, WS_CUDACPU_WHERE);
+/// Typed convenience overload.
+template <class T>
+cudaError_t cudaMallocAsync(T** dev_ptr, std::size_t size, cudaStream_t stream, WS_CUDACPU_WHERE) {
+  return cudaMallocAsync(reinterpret_cast<void**>(dev_ptr), size, stream, where);
+}
+/// cudaMallocAsync from a given pool (the device's only pool here).
+cudaError_t cudaMallocFromPoolAsync(void** dev_ptr, std::size_t size, cudaMemPool_t pool, cudaStream_t stream,
+                                    WS_CUDACPU_WHERE);
+/// Frees memory from cudaMallocAsync (or cudaMalloc) after the work issued before it in `stream`: at once here.
+cudaError_t cudaFreeAsync(void* dev_ptr, cudaStream_t stream, WS_CUDACPU_WHERE);
+/// The device's default memory pool.
+cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device);
+/// The pool cudaMallocAsync uses (the default one).
+cudaError_t cudaDeviceGetMemPool(cudaMemPool_t* pool, int device);
+/// Sets a pool attribute (stored).
+cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value);
+/// Reads a pool attribute: what was set, and the bytes in use for the Used/Reserved ones.
+cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value);
+/// Returns unused pool memory to the system (there is none kept here).
+cudaError_t cudaMemPoolTrimTo(cudaMemPool_t pool, std::size_t min_bytes_to_keep);
+
 /// Allocates managed memory (usable from host and kernels).
 cudaError_t cudaMallocManaged(void** dev_ptr, std::size_t size, unsigned int flags = cudaMemAttachGlobal,
                               WS_CUDACPU_WHERE);

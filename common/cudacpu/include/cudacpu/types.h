@@ -413,6 +413,20 @@ union cudaLaunchAttributeValue {
 #define cudaStreamAttributeSynchronizationPolicy cudaLaunchAttributeSynchronizationPolicy
 #define cudaStreamAttributePriority cudaLaunchAttributePriority
 
+/// A memory pool for stream-ordered allocation (cudaMallocAsync); the device has one default pool here.
+typedef struct CUmemPoolHandle_st* cudaMemPool_t;
+/// Pool attributes (stored; the release threshold changes nothing: freed memory returns to the host at once).
+enum cudaMemPoolAttr {
+  cudaMemPoolReuseFollowEventDependencies = 0x1,
+  cudaMemPoolReuseAllowOpportunistic = 0x2,
+  cudaMemPoolReuseAllowInternalDependencies = 0x3,
+  cudaMemPoolAttrReleaseThreshold = 0x4,
+  cudaMemPoolAttrReservedMemCurrent = 0x5,
+  cudaMemPoolAttrReservedMemHigh = 0x6,
+  cudaMemPoolAttrUsedMemCurrent = 0x7,
+  cudaMemPoolAttrUsedMemHigh = 0x8
+};
+
 /// Opaque stream; null is the default stream. All streams run in issue order on the CPU.
 typedef struct CUstream_st* cudaStream_t;
 /// The legacy default stream, by name (the same as stream 0 here).
