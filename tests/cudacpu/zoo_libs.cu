@@ -1,9 +1,10 @@
 /// @file
 /// @brief Library coverage: cuBLASLt's matmul with its epilogues (`cublasLt.h`), `cublasGemmStridedBatchedEx` and
 ///        `cuda_profiler_api.h`, the way deep-learning code (llm.c) calls them; libcu++'s `cuda::barrier`,
-///        `cuda::memcpy_async` and `cuda::pipeline` in kernels, and `cuda::std::` basics when CCCL is present. Built into the cuBLAS test program,
-///        so it runs against the cudacpu stand-ins (ctest cudacpu.cublas) and, on a GPU, against the real libraries
-///        (ctest cudacpu.cublas.gpu). Cases only the stand-in can check (its memory checks) are under `#if WS_CUDACPU`.
+///        `cuda::memcpy_async` and `cuda::pipeline` in kernels, and `cuda::std::` basics. Built into the cuBLAS test
+///        program, so it runs against the cudacpu stand-ins (ctest cudacpu.cublas, beside CCCL's headers where they
+///        are installed) and, on a GPU, against the real libraries (ctest cudacpu.cublas.gpu). Cases only the
+///        stand-in can check (its memory checks) are under `#if WS_CUDACPU`.
 ///
 /// Every output starts as NaN (a result that is not written shows) and every matrix has padding (NaN in inputs, a
 /// sentinel in outputs that must survive); shapes are primes. References use long double on the inputs as
@@ -460,6 +461,95 @@ TEST_CASE("cublasLtMatmul in place (C = D, beta = 1) adds the product to D, as l
   CHECK(report.ok());
 }
 
+/// GELU's derivative (tanh form) in long double.
+long double gelu_grad(long double x) {
+  const long double k = 0.7978845608028654L, c = 0.044715L;
+  const long double t = std::tanh(k * (x + c * x * x * x));
+  return 0.5L * (1.0L + t) + 0.5L * x * (1.0L - t * t) * k * (1.0L + 3.0L * c * x * x);
+}
+
+TEST_CASE("cublasLtMatmul GELU_AUX stores GELU's input in the aux matrix, and DGELU multiplies by GELU's derivative "
+          "there (llm.c's fused GELU, forward and backward)",
+          "[cublaslt]") {
+  const cublasLtEpilogue_t forward = GENERATE(CUBLASLT_EPILOGUE_GELU_AUX, CUBLASLT_EPILOGUE_GELU_AUX_BIAS);
+  const type_combo& t = k_combos[GENERATE(0, 2)];
+  const int m = 24, n = 7, k = 13;
+  const long long aux_ld = 32;  // cuBLASLt wants a multiple of 8
+  problem p = make_problem(true, false, m, n, k, false, 1);
+  p.epilogue = forward;
+  const auto va = decode(encode(random_values(p.a, 101), t.ab), t.ab);
+  const auto vb = decode(encode(random_values(p.b, 102), t.ab), t.ab);
+  std::vector<float> vbias(static_cast<std::size_t>(m));
+  ws::fill_random(vbias, 103);
+  vbias = decode(encode(vbias, t.cd), t.cd);
+  const layout aux_layout{m, n, aux_ld, false, 1, 0};
+  const auto to_device = [](const std::vector<float>& x, cudaDataType type) {
+    const auto bytes = encode(x, type);
+    return ws::device_buffer<unsigned char>{std::span<const unsigned char>(bytes)};
+  };
+  auto d_a = to_device(va, t.ab), d_b = to_device(vb, t.ab), d_bias = to_device(vbias, t.cd),
+       d_d = to_device(output_values(p.c, true, 104), t.cd),
+       d_aux = to_device(output_values(aux_layout, true, 105), t.cd),
+       d_grad = to_device(output_values(p.c, true, 106), t.cd);
+  const bool has_bias = forward == CUBLASLT_EPILOGUE_GELU_AUX_BIAS;
+  lt_handle h;
+  lt_layout la(t.ab, p.a), lb(t.ab, p.b), lc(t.cd, p.c);
+  const void* aux_ptr = d_aux.data();
+  const float alpha = 1.0f, beta = 0.0f;
+  {
+    lt_desc desc(t, p, has_bias ? static_cast<const void*>(d_bias.data()) : nullptr);
+    LIBS_REQUIRE(cublasLtMatmulDescSetAttribute(desc.get(), CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER, &aux_ptr,
+                                                sizeof aux_ptr));
+    LIBS_REQUIRE(cublasLtMatmulDescSetAttribute(desc.get(), CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_LD, &aux_ld,
+                                                sizeof aux_ld));
+    LIBS_REQUIRE(cublasLtMatmul(h.get(), desc.get(), &alpha, d_a.data(), la.get(), d_b.data(), lb.get(), &beta,
+                                d_d.data(), lc.get(), d_d.data(), lc.get(), nullptr, nullptr, 0, nullptr));
+  }
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  ws::tolerance tol = ws::tolerance::for_reduction(static_cast<std::size_t>(k));
+  tol.abs = 2 * tol.abs + t.out_eps;
+  tol.rel += t.out_eps;
+  INFO(t.name << " epilogue " << forward);
+  // D = gelu(pre), aux = pre, where pre = op(A) op(B) (+ bias).
+  const auto d = decode(d_d.to_vector(), t.cd);
+  const auto aux = decode(d_aux.to_vector(), t.cd);
+  const auto report_d = ws::compare(p.reference(va, vb, {}, vbias), p.interior(d), tol);
+  INFO(report_d.summary("D"));
+  CHECK(report_d.ok());
+  problem pre = p;
+  pre.epilogue = has_bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
+  pre.c = aux_layout;
+  const auto report_aux = ws::compare(pre.reference(va, vb, {}, vbias), pre.interior(aux), tol);
+  INFO(report_aux.summary("aux"));
+  CHECK(report_aux.ok());
+  CHECK(damaged_padding(aux, aux_layout) == 0);
+
+  // Backward: grad = (op(A) op(B)) * gelu'(aux), reading the aux matrix the forward call wrote.
+  problem back = p;
+  back.epilogue = CUBLASLT_EPILOGUE_DGELU;
+  {
+    lt_desc desc(t, back, nullptr);
+    LIBS_REQUIRE(cublasLtMatmulDescSetAttribute(desc.get(), CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER, &aux_ptr,
+                                                sizeof aux_ptr));
+    LIBS_REQUIRE(cublasLtMatmulDescSetAttribute(desc.get(), CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_LD, &aux_ld,
+                                                sizeof aux_ld));
+    LIBS_REQUIRE(cublasLtMatmul(h.get(), desc.get(), &alpha, d_a.data(), la.get(), d_b.data(), lb.get(), &beta,
+                                d_grad.data(), lc.get(), d_grad.data(), lc.get(), nullptr, nullptr, 0, nullptr));
+  }
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  problem plain = p;
+  plain.epilogue = CUBLASLT_EPILOGUE_DEFAULT;
+  auto expected = plain.reference(va, vb, {}, {});
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < m; ++i) {
+      float& e = expected[static_cast<std::size_t>(i + j * m)];
+      e = static_cast<float>(e * gelu_grad(aux[aux_layout.at(i, j)]));
+    }
+  const auto report_grad = ws::compare(expected, p.interior(decode(d_grad.to_vector(), t.cd)), tol);
+  INFO(report_grad.summary("DGELU"));
+  CHECK(report_grad.ok());
+}
+
 TEST_CASE("cuBLASLt descriptors store their attributes and reject a buffer of the wrong size", "[cublaslt]") {
   cublasLtMatmulDesc_t desc = nullptr;
   LIBS_REQUIRE(cublasLtMatmulDescCreate(&desc, CUBLAS_COMPUTE_32F, CUDA_R_32F));
@@ -488,10 +578,12 @@ TEST_CASE("cuBLASLt descriptors store their attributes and reject a buffer of th
   std::uint64_t rows = 0;
   std::int64_t ld = 0;
   std::int32_t batch = 0;
-  LIBS_REQUIRE(cublasLtMatrixLayoutGetAttribute(layout_desc, CUBLASLT_MATRIX_LAYOUT_ROWS, &rows, sizeof rows, &written));
+  LIBS_REQUIRE(
+      cublasLtMatrixLayoutGetAttribute(layout_desc, CUBLASLT_MATRIX_LAYOUT_ROWS, &rows, sizeof rows, &written));
   LIBS_REQUIRE(cublasLtMatrixLayoutGetAttribute(layout_desc, CUBLASLT_MATRIX_LAYOUT_LD, &ld, sizeof ld, &written));
   LIBS_REQUIRE(
-      cublasLtMatrixLayoutGetAttribute(layout_desc, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof batch, &written));
+      cublasLtMatrixLayoutGetAttribute(layout_desc, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof batch,
+                                       &written));
   CHECK(rows == 7);
   CHECK(ld == 11);
   CHECK(batch == 1);
@@ -502,7 +594,8 @@ TEST_CASE("cuBLASLt descriptors store their attributes and reject a buffer of th
   LIBS_REQUIRE(cublasLtMatrixLayoutDestroy(layout_desc));
 }
 
-TEST_CASE("cuBLASLt rejects a null handle, shapes that do not fit and type combinations it lacks", "[cublaslt][errors]") {
+TEST_CASE("cuBLASLt rejects a null handle, shapes that do not fit and type combinations it lacks",
+          "[cublaslt][errors]") {
   const int m = 6, n = 5, k = 4;
   ws::device_buffer<float> d_a(static_cast<std::size_t>(m) * k), d_b(static_cast<std::size_t>(k) * n),
       d_d(static_cast<std::size_t>(m) * n);
@@ -572,8 +665,10 @@ TEST_CASE("the cuBLASLt stand-in rejects host memory, a missing bias and epilogu
     LIBS_REQUIRE_STATUS(bad, matmul(d_a.data(), d_d.data()));
   }
   SECTION("gradient and auxiliary-output epilogues") {
-    set_epilogue(CUBLASLT_EPILOGUE_GELU_AUX);
+    set_epilogue(CUBLASLT_EPILOGUE_RELU_AUX);
     LIBS_REQUIRE_STATUS(CUBLAS_STATUS_NOT_SUPPORTED, matmul(d_a.data(), d_d.data()));
+    set_epilogue(CUBLASLT_EPILOGUE_GELU_AUX);  // without its aux pointer
+    LIBS_REQUIRE_STATUS(bad, matmul(d_a.data(), d_d.data()));
     set_epilogue(CUBLASLT_EPILOGUE_DGELU_BGRAD);
     LIBS_REQUIRE_STATUS(CUBLAS_STATUS_NOT_SUPPORTED, matmul(d_a.data(), d_d.data()));
   }

@@ -11,7 +11,10 @@
 ///   batch. Layouts are column-major (`CUBLASLT_ORDER_COL`, the default) or row-major (`CUBLASLT_ORDER_ROW`);
 ///   `op(A)` is m x k, `op(B)` k x n, C and D m x n, all of one batch count. The bias has m elements (one per row
 ///   of D, broadcast over its columns), of D's type. Epilogues: `DEFAULT`, `RELU`, `BIAS`, `RELU_BIAS`, `GELU`,
-///   `GELU_BIAS` (GELU in its tanh form, the one llm.c's reference CPU code uses).
+///   `GELU_BIAS` (GELU in its tanh form, the one llm.c's reference CPU code uses), `GELU_AUX` and `GELU_AUX_BIAS`
+///   (which also store GELU's input in the aux matrix: m x n, column-major, D's type,
+///   `CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER`/`_LD`/`_BATCH_STRIDE`) and `DGELU` (multiplies by GELU's
+///   derivative at the aux matrix's values: the backward pass).
 /// - **Types** (A = B / C = D, compute, scale): 32F / 32F with `CUBLAS_COMPUTE_32F` (also `_PEDANTIC`,
 ///   `_FAST_TF32`, `_FAST_16F`, `_FAST_16BF`, all computed in full float) and scale 32F; 16F or 16BF / the same
 ///   or 32F with `CUBLAS_COMPUTE_32F` and scale 32F; 16F / 16F with `CUBLAS_COMPUTE_16F` and scale 16F (accumulated
@@ -27,7 +30,7 @@
 ///   `CUBLAS_STATUS_INVALID_VALUE`. After a failed kernel the call returns `CUBLAS_STATUS_EXECUTION_FAILED`.
 /// - **Runs when called**, like every launch of the runtime: the stream argument orders nothing further. The
 ///   algorithm and workspace are accepted and unused; the heuristic offers one algorithm that needs no workspace.
-/// - **Not provided**: matrix transforms, the `_AUX`, gradient (`DRELU`, `DGELU`, `BGRAD*`) epilogues, FP8/int8
+/// - **Not provided**: matrix transforms, the `RELU_AUX*`, `DRELU*`, `DGELU_BGRAD` and `BGRAD*` epilogues, FP8/int8
 ///   types and scale pointers, per-row alpha vectors, pointer-array batches, the algorithm enumeration API.
 #pragma once
 
@@ -91,7 +94,7 @@ typedef enum {
   CUBLASLT_MATMUL_DESC_EPILOGUE = 7,                     ///< uint32_t: a cublasLtEpilogue_t
   CUBLASLT_MATMUL_DESC_BIAS_POINTER = 8,                 ///< const void*: the bias vector (device memory)
   CUBLASLT_MATMUL_DESC_BIAS_BATCH_STRIDE = 10,           ///< int64_t: elements from one bias to the next
-  CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER = 11,        ///< void*: for _AUX epilogues (not supported here)
+  CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER = 11,        ///< void*: the aux matrix of GELU_AUX* and DGELU
   CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_LD = 12,             ///< int64_t
   CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_BATCH_STRIDE = 13,   ///< int64_t
   CUBLASLT_MATMUL_DESC_ALPHA_VECTOR_BATCH_STRIDE = 14,   ///< int64_t
@@ -120,10 +123,10 @@ typedef enum {
   CUBLASLT_EPILOGUE_DRELU = 8 | 128,                                               ///< not supported here
   CUBLASLT_EPILOGUE_DRELU_BGRAD = CUBLASLT_EPILOGUE_DRELU | 16,                    ///< not supported here
   CUBLASLT_EPILOGUE_GELU = 32,                                                     ///< gelu(x), tanh form
-  CUBLASLT_EPILOGUE_GELU_AUX = (CUBLASLT_EPILOGUE_GELU | 128),                     ///< not supported here
+  CUBLASLT_EPILOGUE_GELU_AUX = (CUBLASLT_EPILOGUE_GELU | 128),                     ///< gelu(x), x stored in aux
   CUBLASLT_EPILOGUE_GELU_BIAS = (CUBLASLT_EPILOGUE_GELU | CUBLASLT_EPILOGUE_BIAS),  ///< gelu(x + bias[row])
-  CUBLASLT_EPILOGUE_GELU_AUX_BIAS = (CUBLASLT_EPILOGUE_GELU_AUX | CUBLASLT_EPILOGUE_BIAS),  ///< not supported here
-  CUBLASLT_EPILOGUE_DGELU = 64 | 128,                                              ///< not supported here
+  CUBLASLT_EPILOGUE_GELU_AUX_BIAS = (CUBLASLT_EPILOGUE_GELU_AUX | CUBLASLT_EPILOGUE_BIAS),  ///< the same, bias first
+  CUBLASLT_EPILOGUE_DGELU = 64 | 128,                                              ///< x * gelu'(aux)
   CUBLASLT_EPILOGUE_DGELU_BGRAD = CUBLASLT_EPILOGUE_DGELU | 16,                    ///< not supported here
   CUBLASLT_EPILOGUE_BGRADA = 256,                                                  ///< not supported here
   CUBLASLT_EPILOGUE_BGRADB = 512,                                                  ///< not supported here
@@ -405,15 +408,28 @@ constexpr bool matmul_supported(cublasComputeType_t compute, cudaDataType scale,
   }
 }
 
-/// Whether the stand-in computes epilogue @p e, and whether it adds a bias.
-constexpr bool epilogue_supported(std::uint32_t e, bool* bias) {
+/// The steps of an epilogue, in the order they apply to `alpha * op(A) op(B) + beta * C`.
+struct epilogue_steps {
+  bool bias = false;       ///< add bias[row]
+  bool aux_store = false;  ///< store the value so far into the aux matrix (the GELU input, for the backward pass)
+  bool relu = false;       ///< max(x, 0)
+  bool gelu = false;       ///< gelu(x)
+  bool dgelu = false;      ///< x * gelu'(aux), aux read from the aux matrix
+};
+
+/// Whether the stand-in computes epilogue @p e, and its steps.
+constexpr bool epilogue_supported(std::uint32_t e, epilogue_steps* s) {
+  *s = epilogue_steps{};
   switch (e) {
-    case CUBLASLT_EPILOGUE_DEFAULT:
-    case CUBLASLT_EPILOGUE_RELU:
-    case CUBLASLT_EPILOGUE_GELU: *bias = false; return true;
-    case CUBLASLT_EPILOGUE_BIAS:
-    case CUBLASLT_EPILOGUE_RELU_BIAS:
-    case CUBLASLT_EPILOGUE_GELU_BIAS: *bias = true; return true;
+    case CUBLASLT_EPILOGUE_DEFAULT: return true;
+    case CUBLASLT_EPILOGUE_RELU: s->relu = true; return true;
+    case CUBLASLT_EPILOGUE_GELU: s->gelu = true; return true;
+    case CUBLASLT_EPILOGUE_BIAS: s->bias = true; return true;
+    case CUBLASLT_EPILOGUE_RELU_BIAS: s->bias = s->relu = true; return true;
+    case CUBLASLT_EPILOGUE_GELU_BIAS: s->bias = s->gelu = true; return true;
+    case CUBLASLT_EPILOGUE_GELU_AUX: s->aux_store = s->gelu = true; return true;
+    case CUBLASLT_EPILOGUE_GELU_AUX_BIAS: s->bias = s->aux_store = s->gelu = true; return true;
+    case CUBLASLT_EPILOGUE_DGELU: s->dgelu = true; return true;
     default: return false;
   }
 }
@@ -426,15 +442,28 @@ inline Acc gelu(Acc x) {
   return static_cast<Acc>(0.5) * x * (static_cast<Acc>(1) + std::tanh(inner));
 }
 
+/// The derivative of gelu() (tanh form).
+template <class Acc>
+inline Acc gelu_grad(Acc x) {
+  const Acc k = static_cast<Acc>(0.7978845608028654);
+  const Acc c = static_cast<Acc>(0.044715);
+  const Acc t = std::tanh(k * (x + c * x * x * x));
+  const Acc half = static_cast<Acc>(0.5);
+  const Acc one = static_cast<Acc>(1);
+  return half * (one + t) + half * x * (one - t * t) * k * (one + static_cast<Acc>(3) * c * x * x);
+}
+
 /// One checked matmul: the matrices, the operations and the epilogue.
 struct matmul_call {
   matrix a, b, c, d;             ///< the layouts
   bool ta, tb;                   ///< op(A), op(B) transposed
   std::int64_t m, n, k;          ///< D is m x n, the sum runs over k
   std::uint32_t epilogue;        ///< a supported cublasLtEpilogue_t
-  bool has_bias;                 ///< the epilogue adds a bias
-  const void* bias;              ///< the bias (device memory), when has_bias
+  epilogue_steps steps;          ///< what it does
+  const void* bias;              ///< the bias (device memory), when steps.bias
   std::int64_t bias_stride;      ///< elements from one batch's bias to the next
+  matrix aux;                    ///< the aux matrix (m x n column-major, D's type), for aux_store and dgelu
+  void* aux_ptr;                 ///< its memory
 };
 
 /// D = epilogue(alpha * op(A) op(B) + beta * C + bias) for batch entry @p batch, accumulating in Acc. Same loop as
@@ -461,13 +490,13 @@ inline void matmul_compute(const matmul_call& g, const void* A, const void* B, c
                                                  : g.a.at(static_cast<std::int64_t>(i), static_cast<std::int64_t>(p)));
   }
   std::vector<Acc> bias(m, Acc{0});
-  if (g.has_bias) {
+  if (g.steps.bias) {
     const auto bias_bytes = static_cast<std::ptrdiff_t>(cudacpu::blas::elem_size(g.d.e));
     const char* pbias = static_cast<const char*>(g.bias) + batch * g.bias_stride * bias_bytes;
     for (std::size_t i = 0; i < m; ++i) bias[i] = load<Acc>(pbias, g.d.e, i);
   }
-  const bool relu = (g.epilogue & CUBLASLT_EPILOGUE_RELU) != 0;
-  const bool use_gelu = (g.epilogue & CUBLASLT_EPILOGUE_GELU) != 0;
+  const bool uses_aux = g.steps.aux_store || g.steps.dgelu;
+  char* const paux = uses_aux ? const_cast<char*>(g.aux.start(g.aux_ptr, batch)) : nullptr;
   std::vector<Acc> bcol(k);
   std::vector<Acc> acc(m);
   for (std::size_t j = 0; j < n; ++j) {
@@ -488,8 +517,10 @@ inline void matmul_compute(const matmul_call& g, const void* A, const void* B, c
       // beta == 0: C is not read (it may hold NaN, or be D itself before it was written).
       const Acc old = beta == Acc{0} ? Acc{0} : beta * load<Acc>(pc, g.c.e, g.c.at(ii, jj));
       Acc v = alpha * acc[i] + old + bias[i];
-      if (relu) v = v > Acc{0} ? v : Acc{0};
-      if (use_gelu) v = gelu(v);
+      if (g.steps.aux_store) store<Acc>(paux, g.d.e, g.aux.at(ii, jj), v);
+      if (g.steps.relu) v = v > Acc{0} ? v : Acc{0};
+      if (g.steps.gelu) v = gelu(v);
+      if (g.steps.dgelu) v *= gelu_grad(load<Acc>(paux, g.d.e, g.aux.at(ii, jj)));
       store<Acc>(pd, g.d.e, g.d.at(ii, jj), v);
     }
   }
@@ -773,14 +804,14 @@ inline cublasStatus_t check_matmul(const char* api, cublasLtHandle_t handle, cub
     if (at.get<const void*>(id) != nullptr)
       return fail(unsupported, where, "%s: matmul descriptor attribute %d (FP8 scaling) is not supported", api, id);
   g->epilogue = at.get<std::uint32_t>(CUBLASLT_MATMUL_DESC_EPILOGUE);
-  if (!epilogue_supported(g->epilogue, &g->has_bias))
+  if (!epilogue_supported(g->epilogue, &g->steps))
     return fail(unsupported, where,
-                "%s: epilogue %u is not supported by the CPU backend (DEFAULT, RELU, BIAS, RELU_BIAS, GELU and "
-                "GELU_BIAS are)",
+                "%s: epilogue %u is not supported by the CPU backend (DEFAULT, RELU, BIAS, RELU_BIAS, GELU, "
+                "GELU_BIAS, GELU_AUX, GELU_AUX_BIAS and DGELU are)",
                 api, static_cast<unsigned>(g->epilogue));
   g->bias = at.get<const void*>(CUBLASLT_MATMUL_DESC_BIAS_POINTER);
   g->bias_stride = at.get<std::int64_t>(CUBLASLT_MATMUL_DESC_BIAS_BATCH_STRIDE);
-  if (g->has_bias) {
+  if (g->steps.bias) {
     const std::int32_t bias_type = at.get<std::int32_t>(CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE);
     if (bias_type != -1 && bias_type != static_cast<std::int32_t>(g->d.type))
       return fail(unsupported, where, "%s: the bias type %d differs from D's type %d", api, bias_type,
@@ -793,6 +824,22 @@ inline cublasStatus_t check_matmul(const char* api, cublasLtHandle_t handle, cub
   g->tb = transb != CUBLAS_OP_N;
   g->m = g->d.rows;
   g->n = g->d.cols;
+  if (g->steps.aux_store || g->steps.dgelu) {
+    g->aux_ptr = at.get<void*>(CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER);
+    const std::int32_t aux_type = at.get<std::int32_t>(CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_DATA_TYPE);
+    const std::int64_t aux_ld = at.get<std::int64_t>(CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_LD);
+    if (aux_type != -1 && aux_type != static_cast<std::int32_t>(g->d.type))
+      return fail(unsupported, where, "%s: the epilogue's aux type %d differs from D's type %d", api, aux_type,
+                  static_cast<int>(g->d.type));
+    if (g->aux_ptr == nullptr)
+      return fail(bad, where, "%s: epilogue %u needs CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_POINTER", api,
+                  static_cast<unsigned>(g->epilogue));
+    if (aux_ld < std::max<std::int64_t>(1, g->m))
+      return fail(bad, where, "%s: CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_LD = %lld is less than D's rows (%lld)", api,
+                  static_cast<long long>(aux_ld), static_cast<long long>(g->m));
+    g->aux = matrix{"aux", g->d.type, g->d.e, g->m, g->n, aux_ld, false, g->d.batch,
+                    at.get<std::int64_t>(CUBLASLT_MATMUL_DESC_EPILOGUE_AUX_BATCH_STRIDE)};
+  }
   g->k = g->ta ? g->a.rows : g->a.cols;
   const std::int64_t a_m = g->ta ? g->a.cols : g->a.rows;
   const std::int64_t b_k = g->tb ? g->b.cols : g->b.rows;
@@ -849,7 +896,9 @@ inline cublasStatus_t matmul(const char* api, const matmul_call& g, cublasLtMatm
   if (C == D && b != Acc{0} && (g.c.ld != g.d.ld || g.c.row_major != g.d.row_major || g.c.stride != g.d.stride))
     return fail(bad, where, "%s: C and D are the same memory but their layouts differ (ld, order or batch stride)",
                 api);
-  if (g.has_bias) {
+  if ((g.steps.aux_store || g.steps.dgelu) && !check_batch_memory(api, "epilogue aux matrix", g.aux, g.aux_ptr, where))
+    return bad;
+  if (g.steps.bias) {
     const matrix bias{"bias", g.d.type, g.d.e, g.m, 1, g.m, false, g.d.batch, g.bias_stride};
     if (!check_batch_memory(api, "bias vector", bias, g.bias, where)) return bad;
   }
