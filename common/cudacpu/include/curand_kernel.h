@@ -8,7 +8,7 @@
 ///
 /// - **XORWOW** (Marsaglia's xorshift with a Weyl sequence, period 2^192 - 2^32): curand_init scrambles the seed
 ///   as cuRAND does, then jumps 2^67 numbers per subsequence and `offset` numbers. The jumps are powers of the
-///   generator's 160 x 160 transition matrix over GF(2), computed here once per process (a few ms, on the first
+///   generator's 160 x 160 transition matrix over GF(2), computed here once per process (tens of ms, on the first
 ///   curand_init that needs them) and applied four bits of the count at a time, so the 32-bit integers equal a GPU's
 ///   for every seed, subsequence and offset.
 /// - **Philox4x32-10** (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC11): key = seed, counter =
@@ -420,14 +420,14 @@ inline double normal_icdf_double(unsigned long long x) {
 
 /// Skips @p n numbers of @p state's sequence (any n; cost grows with log16 n).
 __device__ inline void skipahead(unsigned long long n, curandStateXORWOW_t* state) {
-  cudacpu::rand::xorwow_jump(cudacpu::rand::xorwow_offset_jumps(), n, state);
+  if (n != 0) cudacpu::rand::xorwow_jump(cudacpu::rand::xorwow_offset_jumps(), n, state);
   state->d += 362437u * static_cast<unsigned int>(n);
 }
 
 /// Skips @p n subsequences of 2^67 numbers each.
 __device__ inline void skipahead_sequence(unsigned long long n, curandStateXORWOW_t* state) {
   // The Weyl counter moves by 362437 * 2^67 * n, a multiple of 2^32: it stays.
-  cudacpu::rand::xorwow_jump(cudacpu::rand::xorwow_sequence_jumps(), n, state);
+  if (n != 0) cudacpu::rand::xorwow_jump(cudacpu::rand::xorwow_sequence_jumps(), n, state);
 }
 
 /// Starts @p state at number @p offset of subsequence @p subsequence of the sequence @p seed selects.
