@@ -358,7 +358,28 @@ TEST_CASE("an extern __shared__ array at namespace scope becomes a macro that as
   CHECK_THAT(errors[0].message, Catch::Contains("alone on its line"));
   CHECK(errors[1].line == 2);
   CHECK(errors[1].column == 28);
-  CHECK_THAT(errors[1].message, Catch::Contains("one extern __shared__ array per line"));
+  CHECK_THAT(errors[1].message, Catch::Contains("one __shared__ variable per declaration"));
+}
+
+TEST_CASE("a __shared__ variable at namespace scope becomes a macro that asks the running block for its instance",
+          "[translate][shared]") {
+  const std::string in =
+      "__shared__ float tile[16][17];\n"
+      "__global__ void k() { tile[threadIdx.y][threadIdx.x] = 0; }\n";
+  const std::string out = body(in);
+  const std::string first = out.substr(0, out.find('\n'));
+  CHECK(first.rfind("#define tile (::cudacpu::shared_variable<float[16][17]>(::std::integral_constant<unsigned long long, ",
+                    0) == 0);
+  CHECK(first.find("ull>{}, \"tile\"))") != std::string::npos);
+  CHECK(out.substr(out.find('\n')) == "\n__global__ void k() { tile[threadIdx.y][threadIdx.x] = 0; }\n");
+  // The key is the same for the same declaration (in another file including the same header) and differs for
+  // another one.
+  CHECK(body(in).substr(0, out.find('\n')) == first);
+  CHECK(body("__shared__ float tile[16][16];\n").substr(0, first.size()) != first);
+  auto errors = errors_of("__shared__ float a[4]; int x;\n__shared__ int b, c;\n");
+  REQUIRE(errors.size() == 2);
+  CHECK_THAT(errors[0].message, Catch::Contains("alone on its line"));
+  CHECK_THAT(errors[1].message, Catch::Contains("one __shared__ variable per declaration"));
 }
 
 TEST_CASE("__shared__ in lambdas, member functions, control flow and after directives is translated",
@@ -433,18 +454,17 @@ TEST_CASE("malformed launches are errors at the launch's line and column", "[tra
   CHECK_THAT(errors[0].message, Catch::Contains("not closed by ')'"));
 }
 
-TEST_CASE("__shared__ outside a function, in a class or without a ';' is an error", "[translate][errors]") {
+TEST_CASE("__shared__ in a class, sharing its line at namespace scope, or without a ';' is an error",
+          "[translate][errors]") {
   auto errors =
       errors_of("__shared__ float g[4];\nnamespace n { __shared__ int h; }\nstruct S {\n  __shared__ int m;\n};\n");
-  REQUIRE(errors.size() == 3);
-  CHECK(errors[0].line == 1);
-  CHECK(errors[0].column == 1);
-  CHECK_THAT(errors[0].message, Catch::Contains("outside a function"));
-  CHECK(errors[1].line == 2);
-  CHECK(errors[1].column == 15);
-  CHECK(errors[2].line == 4);
-  CHECK(errors[2].column == 3);
-  CHECK_THAT(errors[2].message, Catch::Contains("inside a function body"));
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].column == 15);
+  CHECK_THAT(errors[0].message, Catch::Contains("alone on its line"));
+  CHECK(errors[1].line == 4);
+  CHECK(errors[1].column == 3);
+  CHECK_THAT(errors[1].message, Catch::Contains("inside a function body"));
 
   errors = errors_of("void k() { __shared__ float a[4] }");
   REQUIRE(errors.size() == 1);

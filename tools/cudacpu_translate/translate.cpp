@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -773,19 +774,16 @@ class shared_rewriter {
       }
     }
 
+    // At namespace scope the declaration becomes a `#define` (one variable per block cannot be a namespace-scope
+    // object), so it must be alone on its lines, one per declaration.
     const bool at_namespace_scope = where == scope::namespace_like;
-    if (at_namespace_scope && !is_extern) {
-      m_.error(at,
-               "__shared__ variables outside a function are not supported by the CPU backend; "
-               "declare it inside the kernel");
-      return semi + 1;
-    }
+    const char* const kind = is_extern ? "an extern __shared__ array" : "a __shared__ variable";
     if (at_namespace_scope && !alone_on_its_lines(all.front().begin, semi)) {
-      m_.error(at, "an extern __shared__ array at namespace scope must be alone on its line(s), one per line");
+      m_.error(at, std::string(kind) + " at namespace scope must be alone on its line(s), one per declaration");
       return semi + 1;
     }
     if (at_namespace_scope && declarators.size() > 1) {
-      m_.error(commas.front(), "declare one extern __shared__ array per line at namespace scope");
+      m_.error(commas.front(), "at namespace scope, declare one __shared__ variable per declaration");
       return semi + 1;
     }
 
@@ -894,8 +892,19 @@ class shared_rewriter {
         const std::string declarator =
             dims.empty() ? "& " + std::string(text(name)) : " (&" + std::string(text(name)) + ")" + dims_text;
         // The name, for the race checker's reports ("data race on __shared__ tile[3][4]").
-        decl = full_type + declarator + " = ::cudacpu::shared_variable<" + full_type + dims_text + ">([]{}, \"" +
-               std::string(text(name)) + "\");";
+        if (at_namespace_scope) {
+          // A macro that asks the running block for its instance at every use. A lambda's type cannot be the key
+          // here (each expansion would make a new one), so the key is a type named by a hash of the declaration.
+          const std::string what = std::string(text(name)) + "|" + full_type + dims_text;
+          std::uint64_t hash = 14695981039346656037ull;  // FNV-1a
+          for (const char c : what) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+          decl = "#define " + std::string(text(name)) + " (::cudacpu::shared_variable<" + full_type + dims_text +
+                 ">(::std::integral_constant<unsigned long long, " + std::to_string(hash) + "ull>{}, \"" +
+                 std::string(text(name)) + "\"))";
+        } else {
+          decl = full_type + declarator + " = ::cudacpu::shared_variable<" + full_type + dims_text + ">([]{}, \"" +
+                 std::string(text(name)) + "\");";
+        }
       }
       const std::size_t before = count_newlines(text_.substr(seg_begin, name.begin - seg_begin));
       const std::size_t after = count_newlines(text_.substr(name.end, seg_end - name.end));
