@@ -893,6 +893,14 @@ __attribute__((always_inline)) inline void block_rt::next(fiber* self, bool self
           ::threadIdx = t.thread_idx;
           return;
         }
+        // The thread after it is usually the next to run: fetch its state and saved registers ahead (a barrier
+        // releases the whole block, and each switch would otherwise wait for both).
+        if (c + 1 < n) {
+          const char* next_stack = static_cast<const char*>(threads[c + 1].ctx);
+          __builtin_prefetch(next_stack);
+          __builtin_prefetch(next_stack + 64);
+        }
+        if (c + 2 < n) __builtin_prefetch(&threads[c + 2]);
         switch_to(self, save_slot(self, self_free), t.f, t.ctx, &t, self_free);
         return;
       }
