@@ -13,8 +13,12 @@
 #include <cublasLt.h>
 #include <cublas_v2.h>
 #include <cuda/barrier>
+#include <cuda/latch>
 #include <cuda/pipeline>
+#include <cuda/semaphore>
 #include <cuda/std/barrier>
+#include <cuda/std/latch>
+#include <cuda/std/semaphore>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_profiler_api.h>
@@ -34,6 +38,7 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
+#include <new>
 #include <span>
 #include <string>
 #include <tuple>
@@ -898,6 +903,34 @@ __global__ void pipeline_thread_kernel(const float* in, float* out, int n) {
   pipe.consumer_release();
 }
 
+/// Every thread adds 1 to a plain counter, @p rounds times, inside a critical section guarded by a block-scope
+/// binary semaphore that yields in the middle (a broken lock loses updates); then a latch opens once every thread
+/// counted down, and each thread records the total it then sees: out[t] = blockDim.x * rounds.
+__global__ void semaphore_latch_kernel(int* out, int rounds) {
+  using lock_type = cuda::binary_semaphore<cuda::thread_scope_block>;
+  using latch_type = cuda::latch<cuda::thread_scope_block>;
+  __shared__ alignas(lock_type) unsigned char lock_storage[sizeof(lock_type)];
+  __shared__ alignas(latch_type) unsigned char latch_storage[sizeof(latch_type)];
+  __shared__ int counter;
+  auto* lock = reinterpret_cast<lock_type*>(lock_storage);
+  auto* done = reinterpret_cast<latch_type*>(latch_storage);
+  if (threadIdx.x == 0) {
+    new (lock) lock_type(1);
+    new (done) latch_type(static_cast<std::ptrdiff_t>(blockDim.x));
+    counter = 0;
+  }
+  __syncthreads();
+  for (int r = 0; r < rounds; ++r) {
+    lock->acquire();
+    const int seen = counter;
+    __nanosleep(100);  // lets the block's other threads run: they must not get in
+    counter = seen + 1;
+    lock->release();
+  }
+  done->arrive_and_wait();
+  out[threadIdx.x] = counter;
+}
+
 #if LIBS_HAVE_CUDA_STD
 /// cuda::std basics in device code: out = {sum of an array, limits, tuple, fixed-width ints}.
 __global__ void cuda_std_kernel(long long* out) {
@@ -988,12 +1021,32 @@ TEST_CASE("cuda::pipeline double-buffers tiles through shared memory, and a thre
   for (int i = 0; i < n; ++i) CHECK(y[static_cast<std::size_t>(i)] == 2.0f * x[static_cast<std::size_t>(i)]);
 }
 
-TEST_CASE("cuda::std::barrier works in host code", "[libcu][barrier]") {
+TEST_CASE("cuda::binary_semaphore is a lock and cuda::latch opens after every count_down, at block scope",
+          "[libcu][semaphore]") {
+  const int block = GENERATE(1, 45), rounds = 3;
+  ws::device_buffer<int> d_out(static_cast<std::size_t>(block));
+  semaphore_latch_kernel<<<2, block>>>(d_out.data(), rounds);
+  REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+  CHECK(d_out.to_vector() == std::vector<int>(static_cast<std::size_t>(block), block * rounds));
+}
+
+TEST_CASE("cuda::std::barrier, latch and counting_semaphore work in host code", "[libcu][barrier]") {
   cuda::std::barrier<> bar(1);
   bar.arrive_and_wait();
   auto token = bar.arrive();
   bar.wait(std::move(token));
-  SUCCEED();
+  cuda::std::latch done(2);
+  done.count_down();
+  CHECK_FALSE(done.try_wait());
+  done.arrive_and_wait();
+  CHECK(done.try_wait());
+  cuda::std::counting_semaphore<4> sem(2);
+  CHECK(sem.try_acquire());
+  CHECK(sem.try_acquire());
+  CHECK_FALSE(sem.try_acquire());
+  sem.release(2);
+  sem.acquire();
+  CHECK(sem.try_acquire());
 }
 
 #if LIBS_HAVE_CUDA_STD
