@@ -25,8 +25,14 @@ std::string describe(const std::vector<diagnostic>& errors) {
   return out;
 }
 
-/// Translates @p source, requires no errors and the same number of lines (+2 header lines in the full output),
-/// and returns the body.
+/// Where the kernel registrations start in a translated file (its end when there are none).
+std::size_t registrations_at(const std::string& translated) {
+  const std::size_t at = translated.find("#line 1 \"<cudacpu: kernel registrations>\"\n");
+  return at == std::string::npos ? translated.size() : at;
+}
+
+/// Translates @p source, requires no errors and the same number of lines (+2 header lines in the full output,
+/// before the kernel registrations), and returns the body.
 std::string body(const std::string& source) {
   std::vector<diagnostic> errors;
   const std::string full = translate(source, "/src/k.cu", errors);
@@ -34,8 +40,9 @@ std::string body(const std::string& source) {
   REQUIRE(errors.empty());
   const std::string header = "#include <cuda_runtime.h>\n#line 1 \"/src/k.cu\"\n";
   REQUIRE(full.substr(0, header.size()) == header);
-  CHECK(lines_of(full) == lines_of(source) + 2);
-  return full.substr(header.size());
+  const std::string translated = full.substr(0, registrations_at(full));
+  CHECK(lines_of(translated) == lines_of(source) + 2);
+  return translated.substr(header.size());
 }
 
 /// The errors for @p source, as "line:col: message" lines.
@@ -514,8 +521,39 @@ TEST_CASE("a header starts with a #line naming it and has no runtime include of 
   std::vector<diagnostic> errors;
   const std::string src = "__global__ void k() {\n  __shared__ int s[4];\n}\n";
   CHECK(body(src) != src);
-  CHECK(translate_header(src, "/w/k.cuh", errors) == "#line 1 \"/w/k.cuh\"\n" + body(src));
+  const std::string header = translate_header(src, "/w/k.cuh", errors);
+  CHECK(header.substr(0, registrations_at(header)) == "#line 1 \"/w/k.cuh\"\n" + body(src));
   CHECK(errors.empty());
+}
+
+TEST_CASE("the kernels at namespace scope are registered after the file, for cudaLaunchKernel((void*)k, ...)",
+          "[translate][file]") {
+  const std::string src =
+      "namespace a { namespace b {\n"
+      "struct P { int n; };\n"
+      "__global__ void scale(float* x,\n    P p) {}\n"
+      "} }\n"
+      "namespace { __global__ void __launch_bounds__(128) add(float* x, int n) {} }\n"
+      "__global__ void add2(int* x);\n"
+      "__global__ void add2(int* x) {}\n"
+      "template <int N> __global__ void templ(float* x) {}\n"
+      "__global__ void with_default(float* x, int n = 3) {}\n"
+      "void a::b::host() {}\n"
+      "struct S { static void member(); };\n"
+      "extern \"C\" { __global__ void c_kernel() {} }\n";
+  std::vector<diagnostic> errors;
+  const std::string out = translate(src, "/src/k.cu", errors);
+  REQUIRE(errors.empty());
+  const std::string regs = out.substr(registrations_at(out));
+  const std::string reg = "[[maybe_unused]] static const bool ws_cudacpu_kernel_";
+  const std::string call = " = ::cudacpu::detail::register_kernel(static_cast<void (*)";
+  // One line each, reopening the namespaces; not the template, the kernel with a default argument or host code;
+  // a declaration and its definition once.
+  CHECK(regs == "#line 1 \"<cudacpu: kernel registrations>\"\n"
+                "namespace a { namespace b { " + reg + "0" + call + "(float* x, P p)>(&scale)); }}\n"
+                "namespace { " + reg + "1" + call + "(float* x, int n)>(&add)); }\n" +
+                reg + "2" + call + "(int* x)>(&add2));\n" +
+                reg + "3" + call + "()>(&c_kernel));\n");
 }
 
 TEST_CASE("the quoted includes are found, with the byte range of each name", "[translate][include]") {
@@ -553,7 +591,7 @@ TEST_CASE("a realistic multi-kernel file translates to the golden output", "[tra
   const std::string out = translate(source, "kernels.cu", errors);
   INFO(describe(errors));
   REQUIRE(errors.empty());
-  CHECK(lines_of(out) == lines_of(source) + 2);
+  CHECK(lines_of(out.substr(0, registrations_at(out))) == lines_of(source) + 2);
   const std::string expected = read(dir + "/golden/kernels.expected.cpp");
   CHECK(out == expected);
 }

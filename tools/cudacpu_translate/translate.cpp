@@ -1052,12 +1052,165 @@ std::string c_string(std::string_view path) {
 
 }  // namespace
 
+namespace {
+
+/// What encloses a point of the file, for kernel registrations: a named or anonymous namespace, `extern "C" {`,
+/// or anything else (a class or function: no kernel there can be registered).
+struct enclosing {
+  char kind = 'o';   ///< 'n' named namespace, 'a' anonymous namespace, 'e' extern "C", 'o' other
+  std::string name;  ///< the namespace's name ('n' only; may be `a::b`)
+};
+
+/// Registrations of the file's non-template `__global__` functions at namespace scope, one line each, reopening the
+/// kernel's namespaces so the parameter types resolve as in the declaration:
+/// `namespace n { [[maybe_unused]] static const bool ws_cudacpu_kernel_0 = ::cudacpu::detail::register_kernel(
+/// static_cast<void (*)(float*, int)>(&k)); }`. The void* forms of cudaLaunchKernel and cudaLaunchCooperativeKernel
+/// find a kernel's parameter types through them. Kernels with default arguments or qualified names are left out.
+std::string kernel_registrations(const source_model& m) {
+  const std::string_view s = m.text;
+  const std::string& masked = m.masked;
+  const std::size_t n = s.size();
+  const auto statement_start = [&](std::size_t at) {
+    std::size_t b = at;
+    while (b > 0 && !(m.region[b - 1] == k_code && (masked[b - 1] == ';' || masked[b - 1] == '{' ||
+                                                      masked[b - 1] == '}'))) {
+      --b;
+    }
+    return b;
+  };
+  const auto word_at = [&](std::size_t b) {
+    std::size_t e = b;
+    while (e < n && is_ident_char(masked[e])) ++e;
+    return s.substr(b, e - b);
+  };
+  std::vector<enclosing> stack;
+  std::vector<std::string> seen;
+  std::string out;
+  int count = 0;
+  for (std::size_t p = 0; p < n; ++p) {
+    if (m.region[p] != k_code) continue;
+    const char c = masked[p];
+    if (c == '{') {
+      const tokens ts = tokenize(m, statement_start(p), p);
+      enclosing e;
+      std::size_t w = 0;
+      if (ts.size() > w && ts[w].kind == 'w' && s.substr(ts[w].begin, ts[w].end - ts[w].begin) == "inline") ++w;
+      if (ts.size() > w && ts[w].kind == 'w' && s.substr(ts[w].begin, ts[w].end - ts[w].begin) == "namespace") {
+        e.kind = 'a';
+        for (std::size_t k = w + 1; k < ts.size(); ++k) e.name += std::string(s.substr(ts[k].begin, ts[k].end - ts[k].begin));
+        if (!e.name.empty()) e.kind = 'n';
+      } else if (ts.size() == 2 && ts[0].kind == 'w' && s.substr(ts[0].begin, 6) == "extern" && ts[1].kind == 'l') {
+        e.kind = 'e';
+      }
+      stack.push_back(e);
+      continue;
+    }
+    if (c == '}') {
+      if (!stack.empty()) stack.pop_back();
+      continue;
+    }
+    if (!is_ident_start(c) || (p > 0 && is_ident_char(masked[p - 1]))) continue;
+    const std::string_view word = word_at(p);
+    if (word != "__global__") {
+      p += word.size() - 1;
+      continue;
+    }
+    bool at_namespace_scope = true;
+    for (const enclosing& e : stack) at_namespace_scope = at_namespace_scope && e.kind != 'o';
+    const std::size_t begin = statement_start(p);
+    // The declaration runs to the first `{` or `;` outside parentheses.
+    std::size_t end = p;
+    for (int depth = 0; end < n; ++end) {
+      if (m.region[end] != k_code) continue;
+      if (masked[end] == '(') ++depth;
+      if (masked[end] == ')') --depth;
+      if (depth == 0 && (masked[end] == '{' || masked[end] == ';')) break;
+    }
+    const tokens before = tokenize(m, begin, p);
+    bool is_template = false;
+    for (const token& t : before) is_template = is_template || s.substr(t.begin, t.end - t.begin) == "template";
+    const tokens ts = tokenize(m, p, end);
+    p += word.size() - 1;
+    if (!at_namespace_scope || is_template) continue;
+    // The name: the first word followed by '(' that is not an attribute-like macro.
+    std::size_t name = ts.size();
+    for (std::size_t i = 1; i + 1 < ts.size(); ++i) {
+      const std::string_view w = s.substr(ts[i].begin, ts[i].end - ts[i].begin);
+      if (ts[i].kind == 'w' && ts[i + 1].kind == '(' && w != "__launch_bounds__" && w != "__attribute__" &&
+          w != "__declspec" && w != "alignas" && w != "decltype" && w != "__align__") {
+        name = i;
+        break;
+      }
+      if (ts[i].kind == '(') i = match_token(m, ts, i);
+    }
+    if (name == ts.size() || (name > 0 && ts[name - 1].kind == ':')) continue;  // not found, or `ns::k(...)`
+    const std::size_t close = match_token(m, ts, name + 1);
+    if (close == ts.size()) continue;
+    std::string params;
+    bool has_default = false;
+    for (std::size_t q = ts[name + 1].end; q < ts[close].begin; ++q) {
+      if (m.region[q] != k_code) continue;
+      if (masked[q] == '=') has_default = true;
+      if (masked[q] == '"') has_default = true;  // a literal we cannot copy back from the masked text
+      const char ch = masked[q] == '\n' || masked[q] == '\r' || masked[q] == '\t' ? ' ' : masked[q];
+      if (ch != ' ' || (!params.empty() && params.back() != ' ')) params += ch;  // one line, single spaces
+    }
+    while (!params.empty() && params.back() == ' ') params.pop_back();
+    if (has_default) continue;
+    const std::string kernel(s.substr(ts[name].begin, ts[name].end - ts[name].begin));
+    std::string open;
+    std::string qualified;
+    int opened = 0;
+    for (const enclosing& e : stack) {
+      if (e.kind == 'n') {
+        open += "namespace " + e.name + " { ";
+        qualified += e.name + "::";
+        ++opened;
+      } else if (e.kind == 'a') {
+        open += "namespace { ";
+        qualified += "{anonymous}::";
+        ++opened;
+      }
+    }
+    std::string key = qualified + kernel + "(" + params + ")";
+    key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;  // a declaration and its definition
+    seen.push_back(key);
+    out += open + "[[maybe_unused]] static const bool ws_cudacpu_kernel_" + std::to_string(count++) +
+           " = ::cudacpu::detail::register_kernel(static_cast<void (*)(" + params + ")>(&" + kernel + "));" +
+           (opened > 0 ? " " + std::string(static_cast<std::size_t>(opened), '}') : "") + "\n";
+  }
+  return out;
+}
+
+/// The registrations of @p source's kernels, after a #line that names them (nothing when there are none).
+std::string registrations_trailer(std::string_view source) {
+  std::vector<diagnostic> ignored;
+  source_model m;
+  m.text = source;
+  m.masked.assign(source);
+  m.region.assign(source.size(), k_code);
+  m.errors = &ignored;
+  m.line_starts.push_back(0);
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    if (source[i] == '\n') m.line_starts.push_back(i + 1);
+  }
+  lexer(m).run();
+  const std::string regs = kernel_registrations(m);
+  if (regs.empty()) return "";
+  const bool ends_with_newline = !source.empty() && source.back() == '\n';
+  return std::string(ends_with_newline ? "" : "\n") + "#line 1 \"<cudacpu: kernel registrations>\"\n" + regs;
+}
+
+}  // namespace
+
 std::string translate(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
-  return "#include <cuda_runtime.h>\n#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors);
+  return "#include <cuda_runtime.h>\n#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) +
+         registrations_trailer(source);
 }
 
 std::string translate_header(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
-  return "#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors);
+  return "#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) + registrations_trailer(source);
 }
 
 std::vector<quoted_include> quoted_includes(std::string_view source) {

@@ -1287,6 +1287,28 @@ cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned
   return cudaSuccess;
 }
 
+// ---- kernels launched as void* (cudaLaunchKernel((void*)k, ...)) ----
+namespace cudacpu::detail {
+namespace {
+std::mutex g_kernel_registry_mutex;
+std::map<const void*, registered_launch>& kernel_registry() {
+  static std::map<const void*, registered_launch> registry;  // filled by static initialisers: constructed on use
+  return registry;
+}
+}  // namespace
+
+void register_kernel_launch(const void* func, registered_launch launch) {
+  const std::lock_guard<std::mutex> lock(g_kernel_registry_mutex);
+  kernel_registry()[func] = launch;
+}
+
+registered_launch find_kernel_launch(const void* func) {
+  const std::lock_guard<std::mutex> lock(g_kernel_registry_mutex);
+  const auto it = kernel_registry().find(func);
+  return it == kernel_registry().end() ? nullptr : it->second;
+}
+}  // namespace cudacpu::detail
+
 // ---- assert() ----
 // A failed `assert` in device code stops its block on a GPU: the next synchronising call returns cudaErrorAssert and
 // the host goes on (cuda-samples' simpleAssert checks exactly that). glibc's assert() calls __assert_fail; the

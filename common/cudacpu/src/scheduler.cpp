@@ -1224,8 +1224,10 @@ cudaError_t run_launch(const launch_config& cfg, thunk_fn thunk, void* payload, 
 
 cudaError_t untyped_kernel_launch(const char* api, source_location where) {
   report_error(where,
-               "%s was given the kernel as a void* pointer; the CPU backend needs the kernel itself to read the "
-               "arguments (its parameter types): pass `kernel`, not `(void*)kernel`. The kernel does not run "
+               "%s was given a kernel as a void* pointer that no translated file registered (the translator "
+               "registers the non-template __global__ functions at namespace scope without default arguments; a "
+               "template instance is not one of them): pass the kernel itself, e.g. `kernel<256>` instead of "
+               "`(void*)kernel<256>`, so its parameter types are known. The kernel does not run "
                "(cudaErrorInvalidDeviceFunction)",
                api);
   return set_last_error(cudaErrorInvalidDeviceFunction);

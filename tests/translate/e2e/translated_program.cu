@@ -100,6 +100,19 @@ int main() {
   cudaMemcpy(host.data(), data, n * sizeof(int), cudaMemcpyDeviceToHost);
   expect(host[0] == 100 && host[99] == 1 && host[100] == 200, "dynamic shared memory reverses each block");
 
+  // The runtime API's own launch with the kernel as void*, as most code writes it: the translator registered
+  // fill_kernel's parameter types after this file.
+  int value = 7;
+  int count = n;
+  void* args[] = {&data, &value, &count};
+  expect(cudaLaunchKernel(reinterpret_cast<const void*>(fill_kernel), dim3((n + 127) / 128), dim3(128), args) ==
+             cudaSuccess,
+         "cudaLaunchKernel((void*)kernel, ...) launches a registered kernel");
+  cudaMemcpy(host.data(), data, n * sizeof(int), cudaMemcpyDeviceToHost);
+  expect(host[0] == 7 && host[n - 1] == 7 + n - 1, "... with the arguments read through its parameter types");
+  LAUNCH_FILL((n + 127) / 128, 128, data, 1, n);  // back to the layout the next check expects
+  reverse_kernel<<<n / 100, 100, 100 * sizeof(int)>>>(data);
+
   rotate_blocks(data, n);  // a kernel, its __shared__ tile and its launch in kernels/rotate.cuh
   cudaMemcpy(host.data(), data, n * sizeof(int), cudaMemcpyDeviceToHost);
   expect(host[0] == 99 && host[48] == 51 && host[49] == 100 && host[50] == 49,
