@@ -368,6 +368,20 @@ TEST_CASE("an extern __shared__ array at namespace scope becomes a macro that as
   CHECK_THAT(errors[1].message, Catch::Contains("one __shared__ variable per declaration"));
 }
 
+TEST_CASE("extern __shared__ in a #define body becomes the dynamic shared memory pointer", "[translate][shared]") {
+  const std::string in =
+      "#define SHARED(t, n) \\\n"
+      "  struct S_##n { __device__ t& at(int i) { extern __shared__ t n[]; return n[i]; } }\n"
+      "SHARED(float, s_float);\n";
+  CHECK(body(in) ==
+        "#define SHARED(t, n) \\\n"
+        "  struct S_##n { __device__ t& at(int i) { t* n = ::cudacpu::dynamic_shared<t>(); return n[i]; } }\n"
+        "SHARED(float, s_float);\n");
+  // Any other __shared__ in a macro stays as written (its use stops the build with defs.h's message).
+  const std::string other = "#define TILE(n) __shared__ float n[16]\n#define E(n) extern __shared__ float n[4];\n";
+  CHECK(body(other) == other);
+}
+
 TEST_CASE("a __shared__ variable at namespace scope becomes a macro that asks the running block for its instance",
           "[translate][shared]") {
   const std::string in =

@@ -538,6 +538,13 @@ tokens tokenize(const source_model& m, std::size_t b, std::size_t e) {
   return out;
 }
 
+/// @p s without its leading and trailing blanks.
+std::string_view trim_view(std::string_view s) {
+  const std::size_t b = s.find_first_not_of(' ');
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(' ') - b + 1);
+}
+
 /// What a `{` opens, as far as the `__shared__` check needs to know.
 enum class scope { block, namespace_like, class_like };
 
@@ -1019,6 +1026,41 @@ std::string translate_body(std::string_view source, std::vector<diagnostic>& err
   for (std::size_t d = 0; d < m.directives.size(); ++d) {
     const directive& dr = m.directives[d];
     if (dr.is_define) find_launches(view{&m, static_cast<int>(d), dr.body, dr.end});
+  }
+
+  // `extern __shared__ T name[];` inside a #define (cuda-samples build a SharedMemory<T> specialisation per type
+  // that way) becomes the pointer the kernels' own dynamic shared memory declarations become. Other __shared__
+  // declarations in a macro stay: a use of the macro stops the build with defs.h's message.
+  for (const directive& dr : m.directives) {
+    if (!dr.is_define) continue;
+    for (std::size_t p = dr.body; p + 10 <= dr.end; ++p) {
+      if (source.compare(p, 10, "__shared__") != 0 || (p > 0 && is_ident_char(m.masked[p - 1])) ||
+          (p + 10 < source.size() && is_ident_char(m.masked[p + 10]))) {
+        continue;
+      }
+      std::size_t ext = p;
+      while (ext > dr.body && is_space(m.masked[ext - 1])) --ext;
+      const bool is_extern = ext >= dr.body + 6 && source.compare(ext - 6, 6, "extern") == 0 &&
+                             (ext - 6 == dr.body || !is_ident_char(m.masked[ext - 7]));
+      const std::size_t semi = source.find(';', p);
+      std::string_view decl;
+      if (semi != npos && semi < dr.end) decl = std::string_view(m.masked).substr(p + 10, semi - p - 10);
+      // "T name[]": the name is the word before the brackets, the type everything before it.
+      std::size_t close = decl.find_last_not_of(' ');
+      std::size_t open = close == npos ? npos : decl.find_last_not_of(' ', close - 1);
+      bool ok = is_extern && !decl.empty() && decl.find('\n') == npos && close != npos && decl[close] == ']' &&
+                open != npos && decl[open] == '[';
+      std::size_t name_end = ok ? decl.find_last_not_of(' ', open - 1) + 1 : 0;
+      std::size_t name_begin = name_end;
+      while (ok && name_begin > 0 && is_ident_char(decl[name_begin - 1])) --name_begin;
+      const std::string_view type = ok ? trim_view(decl.substr(0, name_begin)) : std::string_view();
+      ok = ok && name_begin < name_end && !type.empty();
+      if (!ok) continue;  // left as written: where the macro is used, defs.h's __shared__ stops the build
+      const std::string name(decl.substr(name_begin, name_end - name_begin));
+      edits.push_back({ext - 6, semi + 1, std::nullopt,
+                       std::string(type) + "* " + name + " = ::cudacpu::dynamic_shared<" + std::string(type) + ">();"});
+      p = semi;
+    }
   }
 
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
