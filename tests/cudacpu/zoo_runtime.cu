@@ -306,3 +306,30 @@ TEST_CASE("stream-ordered allocation: cudaMallocAsync memory works in kernels, t
   ZOO_CHECK(cudaStreamDestroy(s));
   reset_device();
 }
+
+TEST_CASE("kernel attributes, managed-memory advice and the C++ cudaMallocHost overload", "[cudacpu][runtime]") {
+  reset_device();
+  cudaFuncAttributes attr;
+  std::memset(&attr, 0xFF, sizeof attr);
+  ZOO_CHECK(cudaFuncGetAttributes(&attr, set_flag));
+  REQUIRE(attr.maxThreadsPerBlock == 1024);
+  REQUIRE(attr.maxDynamicSharedSizeBytes >= 48 * 1024);
+  REQUIRE(attr.sharedSizeBytes == 0);
+  int cooperative = 0;
+  ZOO_CHECK(cudaDeviceGetAttribute(&cooperative, cudaDevAttrCooperativeLaunch, 0));
+  cudaDeviceProp p;
+  ZOO_CHECK(cudaGetDeviceProperties(&p, 0));
+  REQUIRE(cooperative == 1);
+  REQUIRE(p.cooperativeLaunch == 1);
+  int* pinned = nullptr;
+  ZOO_CHECK(cudaMallocHost(&pinned, 16 * sizeof(int), cudaHostAllocMapped));
+  int* managed = nullptr;
+  ZOO_CHECK(cudaMallocManaged(&managed, sizeof(int)));
+  ZOO_CHECK(cudaMemAdvise(managed, sizeof(int), cudaMemAdviseSetPreferredLocation, 0));
+  ZOO_CHECK(cudaStreamAttachMemAsync(nullptr, managed, 0, cudaMemAttachHost));
+  set_flag<<<1, 1>>>(pinned);
+  ZOO_CHECK(cudaDeviceSynchronize());
+  REQUIRE(pinned[0] == 1);
+  ZOO_CHECK(cudaFreeHost(pinned));
+  ZOO_CHECK(cudaFree(managed));
+}

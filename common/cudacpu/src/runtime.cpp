@@ -493,6 +493,18 @@ cudaError_t set_function_attribute(cudaFuncAttribute attr, int value) {
   return cudaSuccess;
 }
 
+cudaError_t function_attributes(cudaFuncAttributes* attr) {
+  if (attr == nullptr) return set_last_error(cudaErrorInvalidValue);
+  std::memset(attr, 0, sizeof *attr);
+  attr->maxThreadsPerBlock = 1024;
+  attr->numRegs = 32;
+  attr->ptxVersion = 90;
+  attr->binaryVersion = 90;
+  attr->maxDynamicSharedSizeBytes = static_cast<int>(g_dynamic_smem_limit.load());
+  attr->preferredShmemCarveout = -1;
+  return cudaSuccess;
+}
+
 // ---- the work watch (cudacpu::begin_work_watch) ----
 //
 // Which code changed the outputs: the ranges are hashed at every boundary of device work (a launch, a cuBLAS call,
@@ -1225,6 +1237,14 @@ cudaError_t cudaStreamQuery(cudaStream_t stream) {
   return cudaSuccess;
 }
 
+cudaError_t cudaStreamAttachMemAsync(cudaStream_t stream, void* dev_ptr, std::size_t length, unsigned int flags) {
+  (void)stream, (void)dev_ptr, (void)length;
+  if (flags != cudaMemAttachGlobal && flags != cudaMemAttachHost && flags != cudaMemAttachSingle) {
+    return set_last_error(cudaErrorInvalidValue);
+  }
+  return cudaSuccess;
+}
+
 cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void* user_data) {
   (void)stream;
   if (fn == nullptr) return set_last_error(cudaErrorInvalidValue);
@@ -1396,6 +1416,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
   prop->maxBlocksPerMultiProcessor = 32;
   prop->hostRegisterSupported = 1;
   prop->memoryPoolsSupported = 1;  // cudaMallocAsync / cudaFreeAsync
+  prop->cooperativeLaunch = 1;     // cudaLaunchCooperativeKernel runs every block at once
   return cudaSuccess;
 }
 
@@ -1434,6 +1455,7 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) 
     case cudaDevAttrMaxRegistersPerMultiprocessor: *value = p.regsPerMultiprocessor; break;
     case cudaDevAttrManagedMemory: *value = 1; break;
     case cudaDevAttrMemoryPoolsSupported: *value = 1; break;
+    case cudaDevAttrCooperativeLaunch: *value = 1; break;
     case cudaDevAttrConcurrentManagedAccess: *value = 1; break;
     case cudaDevAttrMaxSharedMemoryPerBlockOptin: *value = static_cast<int>(p.sharedMemPerBlockOptin); break;
     case cudaDevAttrMaxBlocksPerMultiprocessor: *value = p.maxBlocksPerMultiProcessor; break;

@@ -87,6 +87,18 @@ cudaError_t cudaMallocPitch(T** dev_ptr, std::size_t* pitch, std::size_t width, 
 cudaError_t cudaFree(void* dev_ptr, WS_CUDACPU_WHERE);
 /// Frees pinned host memory.
 cudaError_t cudaFreeHost(void* ptr, WS_CUDACPU_WHERE);
+/// cudaMallocHost with cudaHostAlloc's flags (the C++ overload CUDA's runtime header has).
+inline cudaError_t cudaMallocHost(void** ptr, std::size_t size, unsigned int flags, WS_CUDACPU_WHERE) {
+  return cudaHostAlloc(ptr, size, flags, where);
+}
+/// Typed form of the above.
+template <class T>
+cudaError_t cudaMallocHost(T** ptr, std::size_t size, unsigned int flags, WS_CUDACPU_WHERE) {
+  return cudaHostAlloc(reinterpret_cast<void**>(ptr), size, flags, where);
+}
+/// Attaches managed memory to a stream (accepted: host and kernels always see the same memory here).
+cudaError_t cudaStreamAttachMemAsync(cudaStream_t stream, void* dev_ptr, std::size_t length = 0,
+                                     unsigned int flags = cudaMemAttachSingle);
 /// Registers host memory as pinned (kernels may then use it).
 cudaError_t cudaHostRegister(void* ptr, std::size_t size, unsigned int flags, WS_CUDACPU_WHERE);
 /// Unregisters host memory.
@@ -275,6 +287,15 @@ template <class F>
 cudaError_t cudaFuncSetAttribute(F* kernel, cudaFuncAttribute attr, int value) {
   (void)kernel;
   return cudacpu::detail::set_function_attribute(attr, value);
+}
+namespace cudacpu::detail {
+cudaError_t function_attributes(cudaFuncAttributes* attr);
+}  // namespace cudacpu::detail
+/// The limits that apply to a kernel (cudaFuncAttributes says which figures are nominal here).
+template <class F>
+cudaError_t cudaFuncGetAttributes(cudaFuncAttributes* attr, F* kernel) {
+  (void)kernel;
+  return cudacpu::detail::function_attributes(attr);
 }
 /// Accepted.
 template <class F>

@@ -427,6 +427,51 @@ enum cudaMemPoolAttr {
   cudaMemPoolAttrUsedMemHigh = 0x8
 };
 
+/// What cudaFuncGetAttributes says about a kernel: the limits that apply to it here (register and local-memory
+/// figures mean nothing on a CPU and are nominal).
+struct cudaFuncAttributes {
+  std::size_t sharedSizeBytes;            ///< static shared memory: unknown before a run, 0
+  std::size_t constSizeBytes;             ///< 0
+  std::size_t localSizeBytes;             ///< 0
+  int maxThreadsPerBlock;                 ///< 1024
+  int numRegs;                            ///< a nominal 32
+  int ptxVersion;                         ///< 90 (compute capability 9.0, as reported)
+  int binaryVersion;                      ///< 90
+  int cacheModeCA;                        ///< 0
+  int maxDynamicSharedSizeBytes;          ///< the current dynamic shared memory limit
+  int preferredShmemCarveout;             ///< -1 (no preference)
+  int clusterDimMustBeSet;                ///< 0
+  int requiredClusterWidth;               ///< 0
+  int requiredClusterHeight;              ///< 0
+  int requiredClusterDepth;               ///< 0
+  int clusterSchedulingPolicyPreference;  ///< 0
+  int nonPortableClusterSizeAllowed;      ///< 0
+  int reserved[16];                       ///< 0
+};
+
+/// Advice for managed memory (cudaMemAdvise): accepted, no effect here.
+enum cudaMemoryAdvise {
+  cudaMemAdviseSetReadMostly = 1,
+  cudaMemAdviseUnsetReadMostly = 2,
+  cudaMemAdviseSetPreferredLocation = 3,
+  cudaMemAdviseUnsetPreferredLocation = 4,
+  cudaMemAdviseSetAccessedBy = 5,
+  cudaMemAdviseUnsetAccessedBy = 6
+};
+/// Kinds of memory location (CUDA 12.2+ cudaMemAdvise / cudaMemPrefetchAsync).
+enum cudaMemLocationType {
+  cudaMemLocationTypeInvalid = 0,
+  cudaMemLocationTypeDevice = 1,
+  cudaMemLocationTypeHost = 2,
+  cudaMemLocationTypeHostNuma = 3,
+  cudaMemLocationTypeHostNumaCurrent = 4
+};
+/// A memory location: a device (id 0 here) or the host.
+struct cudaMemLocation {
+  cudaMemLocationType type;  ///< device or host
+  int id;                    ///< the device's ordinal
+};
+
 /// Opaque stream; null is the default stream. All streams run in issue order on the CPU.
 typedef struct CUstream_st* cudaStream_t;
 /// The legacy default stream, by name (the same as stream 0 here).
@@ -495,7 +540,7 @@ struct cudaDeviceProp {
   int concurrentManagedAccess;            ///< 1
   int computePreemptionSupported;         ///< 0
   int canUseHostPointerForRegisteredMem;  ///< 1
-  int cooperativeLaunch;                  ///< 0: grid-wide sync is not supported
+  int cooperativeLaunch;                  ///< 1: cudaLaunchCooperativeKernel and this_grid().sync() work
   std::size_t sharedMemPerBlockOptin;     ///< 227 KiB (after cudaFuncSetAttribute)
   int pageableMemoryAccessUsesHostPageTables; ///< 1
   int directManagedMemAccessFromHost;     ///< 1
