@@ -559,7 +559,8 @@ TEST_CASE("the kernels at namespace scope are registered after the file, for cud
   const std::string out = translate(src, "/src/k.cu", errors);
   REQUIRE(errors.empty());
   const std::string regs = out.substr(registrations_at(out));
-  const std::string reg = "[[maybe_unused]] static const bool ws_cudacpu_kernel_";
+  // Named after the file (a hash of its path), so a .cu and the headers translated with it never collide.
+  const std::string reg = "[[maybe_unused]] static const bool ws_cudacpu_kernel_" + std::to_string(936805322) + "_";
   const std::string call = " = ::cudacpu::detail::register_kernel(static_cast<void (*)";
   // One line each, reopening the namespaces; not the template, the kernel with a default argument or host code;
   // a declaration and its definition once.

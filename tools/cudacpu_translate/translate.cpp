@@ -1108,7 +1108,12 @@ struct enclosing {
 /// `namespace n { [[maybe_unused]] static const bool ws_cudacpu_kernel_0 = ::cudacpu::detail::register_kernel(
 /// static_cast<void (*)(float*, int)>(&k)); }`. The void* forms of cudaLaunchKernel and cudaLaunchCooperativeKernel
 /// find a kernel's parameter types through them. Kernels with default arguments or qualified names are left out.
-std::string kernel_registrations(const source_model& m) {
+std::string kernel_registrations(const source_model& m, std::string_view path) {
+  // The file's own prefix for the registrations' names: a .cu and the headers translated with it share one
+  // translation unit.
+  std::uint64_t file_hash = 14695981039346656037ull;  // FNV-1a
+  for (const char ch : path) file_hash = (file_hash ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  const std::string prefix = "ws_cudacpu_kernel_" + std::to_string(file_hash % 1000000007ull) + "_";
   const std::string_view s = m.text;
   const std::string& masked = m.masked;
   const std::size_t n = s.size();
@@ -1218,7 +1223,7 @@ std::string kernel_registrations(const source_model& m) {
     key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;  // a declaration and its definition
     seen.push_back(key);
-    out += open + "[[maybe_unused]] static const bool ws_cudacpu_kernel_" + std::to_string(count++) +
+    out += open + "[[maybe_unused]] static const bool " + prefix + std::to_string(count++) +
            " = ::cudacpu::detail::register_kernel(static_cast<void (*)(" + params + ")>(&" + kernel + "));" +
            (opened > 0 ? " " + std::string(static_cast<std::size_t>(opened), '}') : "") + "\n";
   }
@@ -1226,7 +1231,7 @@ std::string kernel_registrations(const source_model& m) {
 }
 
 /// The registrations of @p source's kernels, after a #line that names them (nothing when there are none).
-std::string registrations_trailer(std::string_view source) {
+std::string registrations_trailer(std::string_view source, std::string_view path) {
   std::vector<diagnostic> ignored;
   source_model m;
   m.text = source;
@@ -1238,7 +1243,7 @@ std::string registrations_trailer(std::string_view source) {
     if (source[i] == '\n') m.line_starts.push_back(i + 1);
   }
   lexer(m).run();
-  const std::string regs = kernel_registrations(m);
+  const std::string regs = kernel_registrations(m, path);
   if (regs.empty()) return "";
   const bool ends_with_newline = !source.empty() && source.back() == '\n';
   return std::string(ends_with_newline ? "" : "\n") + "#line 1 \"<cudacpu: kernel registrations>\"\n" + regs;
@@ -1248,11 +1253,11 @@ std::string registrations_trailer(std::string_view source) {
 
 std::string translate(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
   return "#include <cuda_runtime.h>\n#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) +
-         registrations_trailer(source);
+         registrations_trailer(source, path);
 }
 
 std::string translate_header(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
-  return "#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) + registrations_trailer(source);
+  return "#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) + registrations_trailer(source, path);
 }
 
 std::vector<quoted_include> quoted_includes(std::string_view source) {

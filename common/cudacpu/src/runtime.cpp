@@ -1407,11 +1407,17 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
   prop->regsPerMultiprocessor = 65536;
   prop->managedMemory = 1;
   prop->hostNativeAtomicSupported = 1;
-  prop->pageableMemoryAccess = 1;
+  // 0, like a GPU without HMM: a kernel given a malloc'd pointer is reported (the learner's most common slip), so
+  // code that checks this field takes its cudaMallocManaged path instead of passing host memory.
+  prop->pageableMemoryAccess = 0;
   prop->concurrentManagedAccess = 1;
   prop->canUseHostPointerForRegisteredMem = 1;
   prop->sharedMemPerBlockOptin = k_smem_optin_limit;
-  prop->pageableMemoryAccessUsesHostPageTables = 1;
+  prop->pageableMemoryAccessUsesHostPageTables = 0;
+  // L2 persistence is a hint (cudaStreamSetAttribute's access policy window), accepted and stored; the sizes of a
+  // device that has it let code that checks for it run.
+  prop->persistingL2CacheMaxSize = 3 * 1024 * 1024;
+  prop->accessPolicyMaxWindowSize = 128 * 1024 * 1024;
   prop->directManagedMemAccessFromHost = 1;
   prop->maxBlocksPerMultiProcessor = 32;
   prop->hostRegisterSupported = 1;
@@ -1469,9 +1475,15 @@ cudaError_t cudaDeviceSetCacheConfig(cudaFuncCache config) {
   return cudaSuccess;
 }
 
+namespace {
+std::atomic<std::size_t> g_persisting_l2{0};  // cudaLimitPersistingL2CacheSize, as set
+}  // namespace
+
 cudaError_t cudaDeviceSetLimit(cudaLimit limit, std::size_t value) {
-  (void)limit;
-  (void)value;
+  if (limit == cudaLimitPersistingL2CacheSize) {
+    if (value > 3u * 1024 * 1024) return set_last_error(cudaErrorInvalidValue);  // persistingL2CacheMaxSize
+    g_persisting_l2.store(value);
+  }
   return cudaSuccess;
 }
 
@@ -1484,7 +1496,7 @@ cudaError_t cudaDeviceGetLimit(std::size_t* value, cudaLimit limit) {
     case cudaLimitDevRuntimeSyncDepth: *value = 2; break;
     case cudaLimitDevRuntimePendingLaunchCount: *value = 2048; break;
     case cudaLimitMaxL2FetchGranularity: *value = 64; break;
-    case cudaLimitPersistingL2CacheSize: *value = 0; break;  // no persisting L2 (persistingL2CacheMaxSize is 0)
+    case cudaLimitPersistingL2CacheSize: *value = g_persisting_l2.load(); break;  // what was set (a hint)
   }
   return cudaSuccess;
 }

@@ -140,5 +140,5 @@ void run_all(const float* in, float* out, int n) {
 
 }  // namespace demo
 #line 1 "<cudacpu: kernel registrations>"
-namespace demo { [[maybe_unused]] static const bool ws_cudacpu_kernel_0 = ::cudacpu::detail::register_kernel(static_cast<void (*)(const float* in, float* out, float alpha, int n)>(&scale_kernel)); }
-namespace demo { [[maybe_unused]] static const bool ws_cudacpu_kernel_1 = ::cudacpu::detail::register_kernel(static_cast<void (*)(const float* in, float* out, int cols)>(&softmax_kernel)); }
+namespace demo { [[maybe_unused]] static const bool ws_cudacpu_kernel_456829809_0 = ::cudacpu::detail::register_kernel(static_cast<void (*)(const float* in, float* out, float alpha, int n)>(&scale_kernel)); }
+namespace demo { [[maybe_unused]] static const bool ws_cudacpu_kernel_456829809_1 = ::cudacpu::detail::register_kernel(static_cast<void (*)(const float* in, float* out, int cols)>(&softmax_kernel)); }

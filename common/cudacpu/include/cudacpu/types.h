@@ -525,7 +525,7 @@ struct cudaDeviceProp {
   int unifiedAddressing;                  ///< 1
   int memoryBusWidth;                     ///< 64
   int l2CacheSize;                        ///< a nominal 4 MiB
-  int persistingL2CacheMaxSize;           ///< 0
+  int persistingL2CacheMaxSize;           ///< 3 MiB (persistence is a hint, stored and ignored)
   int maxThreadsPerMultiProcessor;        ///< 2048
   int streamPrioritiesSupported;          ///< 0
   int globalL1CacheSupported;             ///< 1
@@ -536,16 +536,16 @@ struct cudaDeviceProp {
   int isMultiGpuBoard;                    ///< 0
   int multiGpuBoardGroupID;               ///< 0
   int hostNativeAtomicSupported;          ///< 1
-  int pageableMemoryAccess;               ///< 1
+  int pageableMemoryAccess;               ///< 0: malloc'd memory passed to a kernel is reported
   int concurrentManagedAccess;            ///< 1
   int computePreemptionSupported;         ///< 0
   int canUseHostPointerForRegisteredMem;  ///< 1
   int cooperativeLaunch;                  ///< 1: cudaLaunchCooperativeKernel and this_grid().sync() work
   std::size_t sharedMemPerBlockOptin;     ///< 227 KiB (after cudaFuncSetAttribute)
-  int pageableMemoryAccessUsesHostPageTables; ///< 1
+  int pageableMemoryAccessUsesHostPageTables; ///< 0
   int directManagedMemAccessFromHost;     ///< 1
   int maxBlocksPerMultiProcessor;         ///< 32
-  int accessPolicyMaxWindowSize;          ///< 0
+  int accessPolicyMaxWindowSize;          ///< 128 MiB
   std::size_t reservedSharedMemPerBlock;  ///< 0
   int hostRegisterSupported;              ///< 1
   int memoryPoolsSupported;               ///< 0
