@@ -174,7 +174,7 @@ float ref_coordinate(float u, long long n, cudaTextureAddressMode m, bool normal
 }
 
 /// The hardware's interpolation weight: 9-bit fixed point, 8 fractional bits.
-float ref_weight(float frac) { return std::nearbyint(frac * 256.0f) / 256.0f; }
+float ref_weight(float frac) { return std::floor(frac * 256.0f + 0.5f) / 256.0f; }
 
 /// 1D fetch of `t` at u (point or linear), per the guide; border reads `border`.
 float ref_fetch_1d(const std::vector<float>& t, float u, cudaTextureAddressMode m, bool normalized, bool linear,

@@ -608,11 +608,20 @@ struct axis_taps {
 };
 
 /// Applies address mode `m` to texel index `i` of an axis of `n` texels (-1: outside, for the border).
-long long address_index(long long i, long long n, cudaTextureAddressMode m) {
+inline long long address_index(long long i, long long n, cudaTextureAddressMode m) {
   switch (m) {
     case cudaAddressModeWrap:
-      i %= n;
-      return i < 0 ? i + n : i;
+      // After the coordinate's wrap the index is in [-1, n]: avoid the division in that common case.
+      if (i < 0) {
+        i += n;
+      } else if (i >= n) {
+        i -= n;
+      }
+      if (i < 0 || i >= n) {
+        i %= n;
+        if (i < 0) i += n;
+      }
+      return i;
     case cudaAddressModeMirror:
       if (i < 0) i = -1 - i;
       if (i >= n) i = 2 * n - 1 - i;
@@ -626,31 +635,31 @@ long long address_index(long long i, long long n, cudaTextureAddressMode m) {
 }
 
 /// Texel indices and weight along one axis for coordinate `u` on `n` texels.
-axis_taps axis_setup(float u, long long n, cudaTextureAddressMode m, bool normalized, bool linear) {
-  if (!(u == u)) u = 0.0f;  // NaN
+inline axis_taps axis_setup(float u, long long n, cudaTextureAddressMode m, bool normalized, bool linear) {
   // Wrap and mirror exist for normalized coordinates only; with texel coordinates they act as clamp.
   if (!normalized && (m == cudaAddressModeWrap || m == cudaAddressModeMirror)) m = cudaAddressModeClamp;
-  double c = u;
+  float c = u < 1e9f ? u : 1e9f;  // NaN goes to 1e9: the edge texel, or the border
+  c = c > -1e9f ? c : -1e9f;
   if (normalized) {
     if (m == cudaAddressModeWrap) {
       c = c - std::floor(c);
     } else if (m == cudaAddressModeMirror) {
-      const double f = std::floor(c);
-      const double frac = c - f;
-      c = (static_cast<long long>(f) & 1) != 0 ? 1.0 - frac : frac;
+      const float f = std::floor(c);
+      const float frac = c - f;
+      c = (static_cast<long long>(f) & 1) != 0 ? 1.0f - frac : frac;
     }
-    c = static_cast<float>(static_cast<float>(c) * static_cast<float>(n));
+    c = c * static_cast<float>(n);
   }
-  c = std::min(std::max(c, -1e9), 1e9);
   axis_taps t;
   if (!linear) {
     t.i[0] = address_index(static_cast<long long>(std::floor(c)), n, m);
     return t;
   }
-  const float xb = static_cast<float>(c) - 0.5f;
+  const float xb = c - 0.5f;
   const float f = std::floor(xb);
-  // The hardware keeps the weight in 9-bit fixed point with 8 fractional bits: round it to a multiple of 1/256.
-  t.w = std::nearbyint((xb - f) * 256.0f) / 256.0f;
+  // The hardware keeps the weight in 9-bit fixed point with 8 fractional bits: round it to the nearest multiple of
+  // 1/256 (1.0 included).
+  t.w = std::floor((xb - f) * 256.0f + 0.5f) * (1.0f / 256.0f);
   t.i[0] = address_index(static_cast<long long>(f), n, m);
   t.i[1] = address_index(static_cast<long long>(f) + 1, n, m);
   t.n = 2;
@@ -658,8 +667,17 @@ axis_taps axis_setup(float u, long long n, cudaTextureAddressMode m, bool normal
 }
 
 /// Loads one texel's channels into `out` (floats or integers per `r.float_result`); `inside` false reads the border.
-void load_texel(const object_rec& r, bool inside, std::size_t x, std::size_t y, std::size_t z, tex_value* out) {
+inline void load_texel(const object_rec& r, bool inside, std::size_t x, std::size_t y, std::size_t z,
+                       tex_value* out) {
   const int n = r.fmt.channels;
+  if (inside && r.fmt.bits == 32 && (r.float_result == (r.fmt.kind == scalar_kind::flt))) {  // stored as returned
+    const unsigned char* p = r.base + z * r.slice + y * r.row + x * r.elem;
+    switch (n) {  // constant sizes: plain moves, no call
+      case 1: std::memcpy(out->v.f, p, 4); return;
+      case 2: std::memcpy(out->v.f, p, 8); return;
+      default: std::memcpy(out->v.f, p, 16); return;
+    }
+  }
   if (!inside) {
     for (int c = 0; c < n; ++c) {
       if (r.float_result) {
@@ -692,43 +710,59 @@ void fill_missing(const object_rec& r, tex_value* out) {
 }
 
 /// Samples `dims` axes (coordinates `u`) of slice/layer `z0` (for 3D: z comes from u[2]).
-void sample(const object_rec& r, int dims, const float* u, std::size_t layer_slice, bool normalized,
-            const cudaTextureAddressMode* modes, tex_value* out) {
-  const bool linear = r.td.filterMode == cudaFilterModeLinear;
+/// Samples `D` axes (coordinates `u`) of slice/layer `layer_slice` (3D: the slice comes from u[2]); `LINEAR`
+/// blends 2^D texels. Templates, so that the per-fetch loops unroll: a fetch is in the inner loop of most kernels.
+template <int D, bool LINEAR>
+void sample_t(const object_rec& r, const float* u, std::size_t layer_slice, bool normalized,
+              const cudaTextureAddressMode* modes, tex_value* out) {
   const long long sizes[3] = {static_cast<long long>(r.width), static_cast<long long>(r.height),
                               static_cast<long long>(r.depth)};
   axis_taps ax[3];
-  for (int d = 0; d < 3; ++d) ax[d] = d < dims ? axis_setup(u[d], sizes[d], modes[d], normalized, linear) : axis_taps{};
-  for (int c = 0; c < 4; ++c) out->v.f[c] = 0.0f;
-  if (!linear) {
+  for (int d = 0; d < D; ++d) ax[d] = axis_setup(u[d], sizes[d], modes[d], normalized, LINEAR);
+  if constexpr (!LINEAR) {
     const bool inside = ax[0].i[0] >= 0 && ax[1].i[0] >= 0 && ax[2].i[0] >= 0;
-    const std::size_t z = dims == 3 ? static_cast<std::size_t>(ax[2].i[0]) : layer_slice;
+    const std::size_t z = D == 3 ? static_cast<std::size_t>(ax[2].i[0]) : layer_slice;
     load_texel(r, inside, static_cast<std::size_t>(ax[0].i[0]), static_cast<std::size_t>(ax[1].i[0]), z, out);
     fill_missing(r, out);
-    return;
-  }
-  // (1-a)(1-b)T00 + a(1-b)T10 + (1-a)b T01 + ab T11 (and the same with (1-g) / g in 3D), the x tap varying fastest.
-  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  const int nz = dims == 3 ? 2 : 1;
-  const int ny = dims >= 2 ? 2 : 1;
-  for (int kz = 0; kz < nz; ++kz) {
-    for (int ky = 0; ky < ny; ++ky) {
-      for (int kx = 0; kx < 2; ++kx) {
-        float w = kx == 0 ? 1.0f - ax[0].w : ax[0].w;
-        if (dims >= 2) w *= ky == 0 ? 1.0f - ax[1].w : ax[1].w;
-        if (dims == 3) w *= kz == 0 ? 1.0f - ax[2].w : ax[2].w;
-        const long long ix = ax[0].i[kx];
-        const long long iy = dims >= 2 ? ax[1].i[ky] : 0;
-        const long long iz = dims == 3 ? ax[2].i[kz] : static_cast<long long>(layer_slice);
-        tex_value t;
-        load_texel(r, ix >= 0 && iy >= 0 && iz >= 0, static_cast<std::size_t>(ix), static_cast<std::size_t>(iy),
-                   static_cast<std::size_t>(iz), &t);
-        for (int c = 0; c < r.fmt.channels; ++c) acc[c] += w * t.v.f[c];
+  } else {
+    // (1-a)(1-b)T00 + a(1-b)T10 + (1-a)b T01 + ab T11 (in 3D times (1-g) and g), the x tap varying fastest.
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    constexpr int NZ = D == 3 ? 2 : 1;
+    constexpr int NY = D >= 2 ? 2 : 1;
+    for (int kz = 0; kz < NZ; ++kz) {
+      for (int ky = 0; ky < NY; ++ky) {
+        for (int kx = 0; kx < 2; ++kx) {
+          float w = kx == 0 ? 1.0f - ax[0].w : ax[0].w;
+          if (D >= 2) w *= ky == 0 ? 1.0f - ax[1].w : ax[1].w;
+          if (D == 3) w *= kz == 0 ? 1.0f - ax[2].w : ax[2].w;
+          const long long ix = ax[0].i[kx];
+          const long long iy = D >= 2 ? ax[1].i[ky] : 0;
+          const long long iz = D == 3 ? ax[2].i[kz] : static_cast<long long>(layer_slice);
+          tex_value t;
+          t.v.f[0] = t.v.f[1] = t.v.f[2] = t.v.f[3] = 0.0f;
+          load_texel(r, ix >= 0 && iy >= 0 && iz >= 0, static_cast<std::size_t>(ix), static_cast<std::size_t>(iy),
+                     static_cast<std::size_t>(iz), &t);
+          for (int c = 0; c < 4; ++c) acc[c] += w * t.v.f[c];
+        }
       }
     }
+    for (int c = 0; c < 4; ++c) out->v.f[c] = acc[c];
+    fill_missing(r, out);
   }
-  for (int c = 0; c < r.fmt.channels; ++c) out->v.f[c] = acc[c];
-  fill_missing(r, out);
+}
+
+/// sample_t for `dims` axes and the texture's filter mode.
+void sample(const object_rec& r, int dims, const float* u, std::size_t layer_slice, bool normalized,
+            const cudaTextureAddressMode* modes, tex_value* out) {
+  const bool linear = r.td.filterMode == cudaFilterModeLinear;
+  switch (dims * 2 + (linear ? 1 : 0)) {
+    case 2: sample_t<1, false>(r, u, layer_slice, normalized, modes, out); return;
+    case 3: sample_t<1, true>(r, u, layer_slice, normalized, modes, out); return;
+    case 4: sample_t<2, false>(r, u, layer_slice, normalized, modes, out); return;
+    case 5: sample_t<2, true>(r, u, layer_slice, normalized, modes, out); return;
+    case 6: sample_t<3, false>(r, u, layer_slice, normalized, modes, out); return;
+    default: sample_t<3, true>(r, u, layer_slice, normalized, modes, out); return;
+  }
 }
 
 const char* call_name(tex_call call) {
