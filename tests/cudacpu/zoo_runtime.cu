@@ -48,6 +48,17 @@ __global__ void spin_ticks(long long ticks, long long* spent) {
   *spent = clock64() - start;
 }
 
+// An error macro in the style of cuda-samples' helper_cuda.h, which defines it only when the real runtime headers'
+// include guards say the runtime is declared.
+#ifdef __DRIVER_TYPES_H__
+#ifdef __CUDA_RUNTIME_H__
+#define ZOO_GUARDED_CHECK(call) ((call) == cudaSuccess)
+#endif
+#endif
+#ifndef ZOO_GUARDED_CHECK
+#error "the stand-in cuda_runtime.h must define the real headers' include guards (__DRIVER_TYPES_H__, __CUDA_RUNTIME_H__)"
+#endif
+
 /// Clears every error (sticky ones too) so the next test starts clean.
 static void reset_device() { REQUIRE(cudaDeviceReset() == cudaSuccess); }
 
@@ -195,6 +206,10 @@ TEST_CASE("the CPU device reports sensible properties", "[cudacpu][runtime]") {
   int v = 0;
   ZOO_CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrWarpSize, 0));
   REQUIRE(v == 32);
+  REQUIRE(ZOO_GUARDED_CHECK(cudaGetDeviceCount(&count)));
+  int mode = -1;
+  REQUIRE(ZOO_GUARDED_CHECK(cudaDeviceGetAttribute(&mode, cudaDevAttrComputeMode, 0)));
+  REQUIRE(mode == cudaComputeModeDefault);  // helper_cuda.h's findCudaDevice skips cudaComputeModeProhibited
   REQUIRE(cudaSetDevice(1) == cudaErrorInvalidDevice);
   REQUIRE(std::string(cudaGetErrorName(cudaErrorInvalidConfiguration)) == "cudaErrorInvalidConfiguration");
   REQUIRE(std::string(cudaGetErrorString(cudaErrorIllegalAddress)) == "an illegal memory access was encountered");
