@@ -12,7 +12,6 @@
 #include <cooperative_groups/memcpy_async.h>
 #include <cooperative_groups/reduce.h>
 #include <cooperative_groups/scan.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -62,43 +61,6 @@ class poisoned {
 
  private:
   zoo_buffer<T> buf_;
-};
-
-/// What the process writes to stderr while this lives (the backend's reports).
-class stderr_capture {
- public:
-  stderr_capture() : file_(std::tmpfile()) {
-    std::fflush(stderr);
-    saved_ = dup(2);
-    dup2(fileno(file_), 2);
-  }
-  stderr_capture(const stderr_capture&) = delete;
-  stderr_capture& operator=(const stderr_capture&) = delete;
-  ~stderr_capture() {
-    restore();
-    std::fclose(file_);
-  }
-  /// Stops capturing and returns the text.
-  std::string text() {
-    restore();
-    std::string s;
-    std::rewind(file_);
-    char buf[4096];
-    std::size_t got = 0;
-    while ((got = std::fread(buf, 1, sizeof buf, file_)) > 0) s.append(buf, got);
-    return s;
-  }
-
- private:
-  void restore() {
-    if (saved_ < 0) return;
-    std::fflush(stderr);
-    dup2(saved_, 2);
-    close(saved_);
-    saved_ = -1;
-  }
-  std::FILE* file_;
-  int saved_ = -1;
 };
 
 // --- kernels ---

@@ -1,11 +1,16 @@
 /// @file
-/// @brief Small helpers shared by the cudacpu zoo tests: a checked CUDA call and device buffers.
+/// @brief Small helpers shared by the cudacpu zoo tests: a checked CUDA call, device buffers and a capture of the
+///        backend's reports on stderr.
 #pragma once
 
 #include <cuda_runtime.h>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstddef>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 /// Fails the test case when a CUDA call does not return cudaSuccess, naming the call.
@@ -41,4 +46,41 @@ class zoo_buffer {
  private:
   T* p_ = nullptr;
   std::size_t n_;
+};
+
+/// What the process writes to stderr while this lives (the backend's reports).
+class stderr_capture {
+ public:
+  stderr_capture() : file_(std::tmpfile()) {
+    std::fflush(stderr);
+    saved_ = dup(2);
+    dup2(fileno(file_), 2);
+  }
+  stderr_capture(const stderr_capture&) = delete;
+  stderr_capture& operator=(const stderr_capture&) = delete;
+  ~stderr_capture() {
+    restore();
+    std::fclose(file_);
+  }
+  /// Stops capturing and returns the text.
+  std::string text() {
+    restore();
+    std::string s;
+    std::rewind(file_);
+    char buf[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(buf, 1, sizeof buf, file_)) > 0) s.append(buf, got);
+    return s;
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    dup2(saved_, 2);
+    close(saved_);
+    saved_ = -1;
+  }
+  std::FILE* file_;
+  int saved_ = -1;
 };

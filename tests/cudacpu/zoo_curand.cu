@@ -8,7 +8,6 @@
 /// compiled for the host (its functions run on a CPU too), so they are the numbers a GPU gives.
 #include <curand.h>
 #include <curand_kernel.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -20,43 +19,6 @@
 #include "zoo_check.h"
 
 namespace {
-
-/// What the process writes to stderr while this lives (the backend's reports).
-class curand_stderr_capture {
- public:
-  curand_stderr_capture() : file_(std::tmpfile()) {
-    std::fflush(stderr);
-    saved_ = dup(2);
-    dup2(fileno(file_), 2);
-  }
-  curand_stderr_capture(const curand_stderr_capture&) = delete;
-  curand_stderr_capture& operator=(const curand_stderr_capture&) = delete;
-  ~curand_stderr_capture() {
-    restore();
-    std::fclose(file_);
-  }
-  /// Stops capturing and returns the text.
-  std::string text() {
-    restore();
-    std::string s;
-    std::rewind(file_);
-    char buf[4096];
-    std::size_t got = 0;
-    while ((got = std::fread(buf, 1, sizeof buf, file_)) > 0) s.append(buf, got);
-    return s;
-  }
-
- private:
-  void restore() {
-    if (saved_ < 0) return;
-    std::fflush(stderr);
-    dup2(saved_, 2);
-    close(saved_);
-    saved_ = -1;
-  }
-  std::FILE* file_;
-  int saved_ = -1;
-};
 
 /// Marsaglia's xorwow ("Xorshift RNGs", J. Stat. Softw. 2003, section 3.1) written out directly: five xorshift
 /// words and a Weyl sequence d += 362437, output v + d.
@@ -491,7 +453,7 @@ TEST_CASE("host API: misuse gives cuRAND's statuses and a report at the caller's
   curandGenerator_t none = nullptr;
   unsigned long long wide[3];
 
-  curand_stderr_capture capture;
+  stderr_capture capture;
   const int line = __LINE__ + 1;
   const curandStatus_t host_pointer = curandGenerateUniform(gen, host.data(), 4);
   const curandStatus_t too_small = curandGenerateUniform(gen, small.get(), 5);

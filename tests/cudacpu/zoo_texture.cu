@@ -3,8 +3,6 @@
 ///        the hardware's 1/256-step weights, every address mode, normalized coordinates, both read modes, linear
 ///        memory (tex1Dfetch) and pitched memory, 3D, layered and cubemap arrays, surface stores and loads with each
 ///        boundary mode, and the reports for a bad handle, a destroyed texture and a store past the edge.
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -252,43 +250,6 @@ struct texture {
   texture(const texture&) = delete;
   texture& operator=(const texture&) = delete;
   ~texture() { cudaDestroyTextureObject(tex); }
-};
-
-/// What the process writes to stderr while this lives (the backend's reports).
-class stderr_capture {
- public:
-  stderr_capture() : file_(std::tmpfile()) {
-    std::fflush(stderr);
-    saved_ = dup(2);
-    dup2(fileno(file_), 2);
-  }
-  stderr_capture(const stderr_capture&) = delete;
-  stderr_capture& operator=(const stderr_capture&) = delete;
-  ~stderr_capture() {
-    restore();
-    std::fclose(file_);
-  }
-  /// Stops capturing and returns the text.
-  std::string text() {
-    restore();
-    std::string s;
-    std::rewind(file_);
-    char buf[4096];
-    std::size_t got = 0;
-    while ((got = std::fread(buf, 1, sizeof buf, file_)) > 0) s.append(buf, got);
-    return s;
-  }
-
- private:
-  void restore() {
-    if (saved_ < 0) return;
-    std::fflush(stderr);
-    dup2(saved_, 2);
-    close(saved_);
-    saved_ = -1;
-  }
-  std::FILE* file_;
-  int saved_ = -1;
 };
 
 }  // namespace
