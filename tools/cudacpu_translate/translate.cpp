@@ -996,12 +996,8 @@ class emitter {
   const std::vector<edit>& edits_;
 };
 
-}  // namespace
-
-std::string translate_body(std::string_view source, std::vector<diagnostic>& errors) {
-  std::size_t start = 0;
-  if (source.substr(0, 3) == "\xEF\xBB\xBF") start = 3;  // a BOM after the #line would be a stray token
-
+/// @p source lexed (pass 1); its errors go to @p errors, which must outlive the model.
+source_model lex(std::string_view source, std::vector<diagnostic>& errors) {
   source_model m;
   m.text = source;
   m.masked.assign(source);
@@ -1012,6 +1008,15 @@ std::string translate_body(std::string_view source, std::vector<diagnostic>& err
     if (source[i] == '\n') m.line_starts.push_back(i + 1);
   }
   lexer(m).run();
+  return m;
+}
+
+/// Passes 2 and 3 on a lexed source: the rewritten text (its errors go where the model's lexing sent them).
+std::string rewrite(const source_model& m) {
+  const std::string_view source = m.text;
+  std::vector<diagnostic>& errors = *m.errors;
+  std::size_t start = 0;
+  if (source.substr(0, 3) == "\xEF\xBB\xBF") start = 3;  // a BOM after the #line would be a stray token
 
   std::vector<edit> edits;
   auto find_launches = [&](const view& v) {
@@ -1078,6 +1083,12 @@ std::string translate_body(std::string_view source, std::vector<diagnostic>& err
   emitter out(source, edits);
   out.emit(start, source.size());
   return std::move(out.out);
+}
+
+}  // namespace
+
+std::string translate_body(std::string_view source, std::vector<diagnostic>& errors) {
+  return rewrite(lex(source, errors));
 }
 
 namespace {
@@ -1231,47 +1242,29 @@ std::string kernel_registrations(const source_model& m, std::string_view path) {
 }
 
 /// The registrations of @p source's kernels, after a #line that names them (nothing when there are none).
-std::string registrations_trailer(std::string_view source, std::string_view path) {
-  std::vector<diagnostic> ignored;
-  source_model m;
-  m.text = source;
-  m.masked.assign(source);
-  m.region.assign(source.size(), k_code);
-  m.errors = &ignored;
-  m.line_starts.push_back(0);
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    if (source[i] == '\n') m.line_starts.push_back(i + 1);
-  }
-  lexer(m).run();
+std::string registrations_trailer(const source_model& m, std::string_view path) {
   const std::string regs = kernel_registrations(m, path);
   if (regs.empty()) return "";
-  const bool ends_with_newline = !source.empty() && source.back() == '\n';
+  const bool ends_with_newline = !m.text.empty() && m.text.back() == '\n';
   return std::string(ends_with_newline ? "" : "\n") + "#line 1 \"<cudacpu: kernel registrations>\"\n" + regs;
 }
 
 }  // namespace
 
 std::string translate(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
-  return "#include <cuda_runtime.h>\n#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) +
-         registrations_trailer(source, path);
+  const source_model m = lex(source, errors);  // once, for the rewrite and the registrations
+  return "#include <cuda_runtime.h>\n#line 1 \"" + c_string(path) + "\"\n" + rewrite(m) +
+         registrations_trailer(m, path);
 }
 
 std::string translate_header(std::string_view source, std::string_view path, std::vector<diagnostic>& errors) {
-  return "#line 1 \"" + c_string(path) + "\"\n" + translate_body(source, errors) + registrations_trailer(source, path);
+  const source_model m = lex(source, errors);
+  return "#line 1 \"" + c_string(path) + "\"\n" + rewrite(m) + registrations_trailer(m, path);
 }
 
 std::vector<quoted_include> quoted_includes(std::string_view source) {
   std::vector<diagnostic> ignored;  // translate_body reports the same text's errors
-  source_model m;
-  m.text = source;
-  m.masked.assign(source);
-  m.region.assign(source.size(), k_code);
-  m.errors = &ignored;
-  m.line_starts.push_back(0);
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    if (source[i] == '\n') m.line_starts.push_back(i + 1);
-  }
-  lexer(m).run();
+  const source_model m = lex(source, ignored);
   std::vector<quoted_include> out;
   for (const directive& d : m.directives) {
     if (d.quoted_end == 0) continue;
